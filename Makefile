@@ -1,0 +1,59 @@
+# The course's commands. `make book` and `make test` do all set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
+# Re-run one notebook: `make execute NB=book/01_fisher_information.ipynb`
+NB ?= $(NOTEBOOKS)
+PORT ?= 8000
+
+.PHONY: install book test unit nbval site-test execute lab serve bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# The site is built from the notebooks' stored outputs (execution is off in _config.yml);
+# -W -n --keep-going: any warning, including a broken reference, fails the build.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
+	@$(BIN)/python scripts/site_size.py _build/html
+
+# Unit and property tests, then strict nbval over every notebook (one notebook per worker).
+# pytest's exit code 5 ("no tests collected") is a failure here: a test run that ran nothing
+# must not pass.
+test: $(STAMP)
+	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
+	$(BIN)/python -m pytest book -q -n 2 --dist loadfile --nbval \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest $(NB) -q -n 2 --dist loadfile --nbval \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+# Re-run notebooks in place, each in a fresh kernel, top to bottom, and print their times.
+execute: $(STAMP)
+	$(BIN)/python scripts/execute.py $(NB)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab book/
+
+serve:
+	@test -f _build/html/index.html || { echo "run 'make book' first"; exit 1; }
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+bench: $(STAMP)
+	@for b in $(sort $(wildcard benchmarks/bench_*.py)); do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+clean:
+	rm -rf _build

@@ -1,0 +1,27 @@
+"""fisherlab: the companion library of the Fisher information course.
+
+Every chapter of the course imports it as ``import fisherlab as fl``. Layers (each imports only
+the ones above it; plotting lives apart in :mod:`fisherlab.viz`, which no math module imports):
+
+``_validate`` → ``families`` → ``estimators`` → ``divergences`` → ``linalg`` → ``optim`` → ``rl``
+
+Randomness enters only through explicit ``numpy.random.Generator`` arguments.
+"""
+
+from importlib import import_module
+
+from . import estimators, families
+from .estimators import *  # noqa: F401,F403
+from .families import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+# Heavier or optional sub-packages load on first use: `fl.viz` needs matplotlib, `fl.rl`
+# needs gymnasium for its CartPole adapter.
+_LAZY = ("viz", "rl", "divergences", "linalg", "optim", "models")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'fisherlab' has no attribute {name!r}")

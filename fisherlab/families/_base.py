@@ -1,0 +1,156 @@
+"""The interface every parametric family implements.
+
+A family is a set of densities (or mass functions) :math:`p(x;\\theta)`. Its fixed settings
+(a known :math:`\\sigma`, a number of degrees of freedom) are given when the family is built;
+the parameter :math:`\\theta` is passed to every method, so one family object can be evaluated
+on a whole grid of parameters at once.
+
+Shapes. ``d = family.dim`` is the number of parameters.
+
+* ``d == 1``: ``theta`` is a float or an array of shape ``(...)``; for observations ``x`` of
+  shape ``(n,)`` the log-likelihood, score and second derivative have shape ``(..., n)`` and
+  the Fisher information has shape ``(...)``.
+* ``d > 1``: ``theta`` has shape ``(..., d)``; log-likelihood ``(..., n)``, score
+  ``(..., n, d)``, Hessian ``(..., n, d, d)``, Fisher matrix ``(..., d, d)``.
+
+A grid of parameters is evaluated against every observation by giving ``theta`` an extra
+axis, e.g. ``family.log_likelihood(mu_grid[:, None], x)`` has shape ``(len(mu_grid), n)``.
+"""
+
+from __future__ import annotations
+
+import abc
+
+import numpy as np
+
+from .. import _validate as v
+
+
+class Family(abc.ABC):
+    """A parametric family :math:`p(x;\\theta)` with analytic derivatives.
+
+    Subclasses implement the ``_log_likelihood``, ``_score``, ``_hessian``, ``_fisher`` and
+    ``_sample`` methods on validated float arrays; the public methods validate, broadcast and
+    document.
+    """
+
+    #: number of parameters ``d``
+    dim: int = 1
+    #: names of the parameters, in the order of ``theta``'s last axis
+    param_names: tuple[str, ...] = ("theta",)
+    #: names of the parameters in LaTeX, for axis labels
+    param_tex: tuple[str, ...] = (r"\theta",)
+
+    # ---- validation ---------------------------------------------------------------------
+    def check_theta(self, theta) -> np.ndarray:
+        """``theta`` as a float array, checked against the parameter space.
+
+        Raises ``ValueError`` naming the parameter and its valid range.
+        """
+        arr = v.as_float_array("theta", theta)
+        if self.dim > 1 and (arr.ndim == 0 or arr.shape[-1] != self.dim):
+            raise ValueError(
+                f"theta must have shape (..., {self.dim}) for ({', '.join(self.param_names)}), "
+                f"got shape {arr.shape}"
+            )
+        return arr
+
+    def check_x(self, x) -> np.ndarray:
+        """Observations ``x`` of shape ``(n,)`` (a scalar counts as one observation)."""
+        arr = v.as_float_array("x", x)
+        if arr.ndim > 1:
+            raise ValueError(f"x must be a 1-D array of observations of shape (n,), got shape {arr.shape}")
+        return np.atleast_1d(arr)
+
+    def _pair(self, theta, x):
+        """Validated ``theta`` and ``x`` broadcast for elementwise formulas.
+
+        For ``d == 1`` returns ``theta[..., None]`` (shape ``(..., 1)``) and ``x`` (``(n,)``).
+        For ``d > 1`` returns the parameters as a tuple of ``(..., 1)`` arrays and ``x``.
+        """
+        theta = self.check_theta(theta)
+        x = self.check_x(x)
+        if self.dim == 1:
+            return theta[..., None], x
+        return tuple(theta[..., i, None] for i in range(self.dim)), x
+
+    # ---- public API ---------------------------------------------------------------------
+    def log_likelihood(self, theta, x) -> np.ndarray:
+        r"""Log-likelihood :math:`\ell(\theta; x) = \log p(x;\theta)` of each observation.
+
+        Shape ``(..., n)``.
+        """
+        t, x = self._pair(theta, x)
+        return self._log_likelihood(t, x)
+
+    def score(self, theta, x) -> np.ndarray:
+        r"""Score :math:`s(\theta; x) = \nabla_\theta \log p(x;\theta)` of each observation.
+
+        Shape ``(..., n)`` for ``d == 1``, ``(..., n, d)`` otherwise.
+        """
+        t, x = self._pair(theta, x)
+        return self._score(t, x)
+
+    def hessian(self, theta, x) -> np.ndarray:
+        r"""Second derivative :math:`\nabla^2_\theta \log p(x;\theta)` of each observation.
+
+        Shape ``(..., n)`` for ``d == 1``, ``(..., n, d, d)`` otherwise.
+        """
+        t, x = self._pair(theta, x)
+        return self._hessian(t, x)
+
+    def fisher_exact(self, theta) -> np.ndarray:
+        r"""Exact Fisher information :math:`I(\theta) = \mathbb{E}[s s^\top] = -\mathbb{E}[\nabla^2 \ell]`.
+
+        Shape ``(...)`` for ``d == 1``, ``(..., d, d)`` otherwise.
+        """
+        theta = self.check_theta(theta)
+        return self._fisher(theta)
+
+    def sample(self, theta, n_samples: int, *, rng: np.random.Generator) -> np.ndarray:
+        """Draw ``n_samples`` i.i.d. observations from :math:`p(\\cdot;\\theta)`; shape ``(n_samples,)``.
+
+        ``theta`` is one parameter value (a float for ``d == 1``, shape ``(d,)`` otherwise).
+        """
+        theta = self.check_theta(theta)
+        if theta.shape != (() if self.dim == 1 else (self.dim,)):
+            raise ValueError(f"theta must be a single parameter value to sample from, got shape {theta.shape}")
+        n_samples = v.check_int("n_samples", n_samples, minimum=1)
+        rng = v.check_generator("rng", rng)
+        return self._sample(theta, n_samples, rng)
+
+    def mle(self, x) -> np.ndarray:
+        """Maximum-likelihood estimate from observations ``x`` of shape ``(..., n)``; shape ``(...)``
+        for ``d == 1``, ``(..., d)`` otherwise. Batched: each row of ``x`` is one data set."""
+        arr = v.as_float_array("x", x)
+        if arr.ndim == 0 or arr.shape[-1] < 1:
+            raise ValueError(f"x must have at least one observation on its last axis, got shape {arr.shape}")
+        for row in np.reshape(arr, (-1, arr.shape[-1]))[:1]:
+            self.check_x(row)
+        return self._mle(arr)
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={val!r}" for k, val in self._settings().items())
+        return f"{type(self).__name__}({settings})"
+
+    # ---- to implement -------------------------------------------------------------------
+    def _settings(self) -> dict:
+        return {}
+
+    @abc.abstractmethod
+    def _log_likelihood(self, t, x): ...
+
+    @abc.abstractmethod
+    def _score(self, t, x): ...
+
+    @abc.abstractmethod
+    def _hessian(self, t, x): ...
+
+    @abc.abstractmethod
+    def _fisher(self, theta): ...
+
+    @abc.abstractmethod
+    def _sample(self, theta, n_samples, rng): ...
+
+    def _mle(self, x):
+        raise NotImplementedError(f"{type(self).__name__} has no maximum-likelihood estimator")
