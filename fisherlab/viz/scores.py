@@ -1,0 +1,347 @@
+"""Figures of Chapter 1, "Fisher information, by intuition".
+
+Every figure takes a :class:`fisherlab.families.Family` and observations, and draws what the
+family's own ``log_likelihood``, ``score`` and ``hessian`` return: the pictures are computed
+from the same code the chapter checks numerically.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..estimators import fisher_from_hessians, fisher_from_scores
+from ..families import Family
+from .animation import animate
+from .style import ESTIMATE, INFORMATIVE, TRUTH, UNINFORMATIVE
+
+__all__ = [
+    "loglik_votes",
+    "derivative_panels",
+    "derivative_figure",
+    "score_sweep_animation",
+    "score_distributions",
+    "narrowing_animation",
+    "estimator_variance",
+    "information_curve",
+    "explorer",
+]
+
+_ORDER_LABEL = {
+    0: r"$\ell(\theta; x_i)$",
+    1: r"$s(\theta; x_i) = \partial_\theta \ell$",
+    2: r"$\partial^2_\theta \ell(\theta; x_i)$",
+}
+_ORDER_NAME = {0: "log-likelihood", 1: "score", 2: "second derivative"}
+
+
+def _values(family: Family, order: int, theta, x) -> np.ndarray:
+    method = {0: family.log_likelihood, 1: family.score, 2: family.hessian}[order]
+    return method(theta, x)
+
+
+def loglik_votes(ax, family: Family, x, theta_grid, *, truth=None, color=INFORMATIVE, title=None,
+                 ylim=None, max_curves: int = 60):
+    """Log-likelihood curves :math:`\\theta \\mapsto \\ell(\\theta; x_i)`, one per observation,
+    with each curve's maximiser (the observation's "vote") as a tick on the axis.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    family : Family with ``dim == 1``
+    x : array of shape (n,)
+        Observations; at most ``max_curves`` curves are drawn, every vote is ticked.
+    theta_grid : array of shape (g,)
+        Parameter values on the horizontal axis.
+    truth : float, optional
+        The true parameter, drawn as a vertical line.
+
+    Returns the votes, shape (n,): the grid value maximising each curve.
+    """
+    theta_grid = np.asarray(theta_grid, dtype=float)
+    ll = family.log_likelihood(theta_grid[:, None], x)  # (g, n)
+    votes = theta_grid[np.argmax(ll, axis=0)]
+    ax.plot(theta_grid, ll[:, :max_curves], color=color, lw=0.8, alpha=0.45)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    bottom = ax.get_ylim()[0]
+    ax.plot(votes, np.full_like(votes, bottom), "|", color=color, ms=14, mew=1.2, alpha=0.6,
+            clip_on=False, label="votes (maximisers)")
+    if truth is not None:
+        ax.axvline(truth, color=TRUTH, lw=1.5, ls="--", label=rf"truth ${family.param_tex[0]}^* = {truth:g}$")
+    ax.set_xlabel(rf"${family.param_tex[0]}$")
+    ax.set_ylabel(r"$\ell(" + family.param_tex[0] + r"; x_i)$")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper right")
+    return votes
+
+
+def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0, 1), truth=None,
+                      color=INFORMATIVE, ylims=None, bins=30, max_curves: int = 60):
+    """Rows of (curves, distribution at ``theta0``) for derivatives of the log-likelihood.
+
+    Row ``k`` shows, for ``order = orders[k]`` (0: log-likelihood, 1: score, 2: second
+    derivative), the curves :math:`\\theta \\mapsto \\partial^{k}_\\theta\\ell(\\theta; x_i)` on the
+    left and, on the right, the distribution of their values at ``theta0`` as a horizontal
+    histogram sharing the vertical axis, with the sample mean marked.
+
+    ``axes`` has shape ``(len(orders), 2)``; existing content is cleared, so the function can
+    redraw the same axes frame after frame. ``ylims`` fixes the vertical range of each row.
+    Returns the values at ``theta0``, a list of arrays of shape (n,).
+    """
+    theta_grid = np.asarray(theta_grid, dtype=float)
+    tex = family.param_tex[0]
+    out = []
+    for row, order in enumerate(orders):
+        ax_curve, ax_hist = axes[row]
+        ax_curve.clear()
+        ax_hist.clear()
+        curves = _values(family, order, theta_grid[:, None], x)  # (g, n)
+        at0 = _values(family, order, theta0, x)  # (n,)
+        out.append(at0)
+        ax_curve.plot(theta_grid, curves[:, :max_curves], color=color, lw=0.7, alpha=0.4)
+        ax_curve.plot(np.full(min(len(at0), max_curves), theta0), at0[:max_curves], "o", ms=3,
+                      color="black", alpha=0.6)
+        ax_curve.axvline(theta0, color="black", lw=1.2, label=rf"${tex}_0 = {theta0:.2f}$")
+        if truth is not None:
+            ax_curve.axvline(truth, color=TRUTH, lw=1.5, ls="--", label=rf"${tex}^* = {truth:g}$")
+        ax_curve.set_ylabel(_ORDER_LABEL[order].replace(r"\theta", tex))
+        if ylims is not None and ylims[row] is not None:
+            ax_curve.set_ylim(*ylims[row])
+        lo, hi = ax_curve.get_ylim()
+        ax_hist.hist(np.clip(at0, lo, hi), bins=np.linspace(lo, hi, bins + 1), orientation="horizontal",
+                     color=color, alpha=0.6)
+        mean = float(np.mean(at0))
+        ax_hist.axhline(mean, color=ESTIMATE, lw=2, label=f"mean {mean:+.3f}")
+        if order == 1:
+            ax_hist.axhline(0.0, color="black", lw=0.8, ls=":")
+        ax_hist.set_ylim(lo, hi)
+        ax_hist.set_xlabel("count")
+        ax_hist.set_title(f"{_ORDER_NAME[order]} at ${tex}_0$", fontsize=10)
+        ax_hist.legend(loc="lower right", fontsize=8)
+        ax_hist.tick_params(labelleft=False)
+        if row == 0:
+            ax_curve.legend(loc="lower left", fontsize=8)
+    axes[-1][0].set_xlabel(rf"${tex}$")
+    return out
+
+
+def derivative_figure(family: Family, x, theta_grid, theta0, *, orders=(0, 1), truth=None,
+                      color=INFORMATIVE, ylims=None, title=None, figsize=None):
+    """A new figure holding :func:`derivative_panels`; returns ``(fig, axes)``."""
+    fig, axes = plt.subplots(len(orders), 2, figsize=figsize or (8.0, 2.6 * len(orders)),
+                             gridspec_kw={"width_ratios": [3, 1]}, squeeze=False, sharex="col")
+    derivative_panels(axes, family, x, theta_grid, theta0, orders=orders, truth=truth, color=color,
+                      ylims=ylims)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig, axes
+
+
+def _row_limits(family, x, theta_grid, orders, quantile=0.98):
+    limits = []
+    for order in orders:
+        values = _values(family, order, np.asarray(theta_grid)[:, None], x)
+        lo, hi = np.quantile(values, [1 - quantile, quantile])
+        pad = 0.05 * (hi - lo + 1e-12)
+        limits.append((lo - pad, hi + pad))
+    return limits
+
+
+def score_sweep_animation(family: Family, x, theta_grid, theta0_values, *, truth, color=INFORMATIVE,
+                          interval=250):
+    """Animation of the four-panel view as :math:`\\theta_0` sweeps across the truth.
+
+    The score distribution slides with :math:`\\theta_0`; its mean crosses zero at the truth.
+    Returns offline HTML (see :func:`fisherlab.viz.animate`).
+    """
+    orders = (0, 1)
+    ylims = _row_limits(family, x, theta_grid, orders)
+    fig, axes = plt.subplots(2, 2, figsize=(8.0, 5.2), gridspec_kw={"width_ratios": [3, 1]})
+
+    def update(theta0):
+        derivative_panels(axes, family, x, theta_grid, theta0, orders=orders, truth=truth, color=color,
+                          ylims=ylims)
+        fig.suptitle(rf"${family.param_tex[0]}_0 = {theta0:.2f}$: the mean score is zero only at the truth")
+
+    fig.tight_layout()
+    return animate(fig, update, theta0_values, interval=interval,
+                   alt=("Animation: as the evaluation point sweeps across the true parameter, the "
+                        "histogram of scores slides; its mean is positive to the left of the truth, "
+                        "zero at the truth and negative to the right."))
+
+
+def score_distributions(axes, cases, *, bins=40):
+    """Side-by-side score distributions at the truth with the :math:`\\pm\\sqrt{I}` band.
+
+    Parameters
+    ----------
+    axes : sequence of Axes, one per case (share the horizontal axis to compare spreads)
+    cases : sequence of dicts with keys ``family``, ``x`` (observations drawn at the truth),
+        ``truth``, ``label`` and ``color``.
+
+    Returns the list of exact Fisher informations.
+    """
+    infos = []
+    for ax, case in zip(axes, cases):
+        family, x, truth = case["family"], case["x"], case["truth"]
+        scores = family.score(truth, x)
+        info = float(family.fisher_exact(truth))
+        infos.append(info)
+        half = np.sqrt(info)
+        ax.hist(scores, bins=bins, density=True, color=case["color"], alpha=0.6)
+        ax.axvspan(-half, half, color=case["color"], alpha=0.15,
+                   label=rf"$\pm\sqrt{{I}} = \pm{half:.2f}$")
+        for sign in (-1, 1):
+            ax.axvline(sign * half, color=case["color"], lw=1.5)
+        ax.axvline(float(np.mean(scores)), color=ESTIMATE, lw=2, label=f"mean score {np.mean(scores):+.3f}")
+        ax.set_title(f"{case['label']}: $I = {info:.3g}$")
+        ax.set_xlabel(r"score $s(\theta^*; x_i)$")
+        ax.legend(loc="upper right")
+    axes[0].set_ylabel("density")
+    return infos
+
+
+def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_grid, interval=300):
+    """Animation of a family narrowing: second derivatives at the truth and the information.
+
+    Left: the curves :math:`\\partial^2_\\theta\\ell(\\theta; x_i)` near the truth. Middle: their
+    distribution at the truth, with its mean and :math:`-I` marked. Right: the exact information
+    :math:`I` against the scale, with the Monte Carlo values of :math:`-\\mathbb{E}[\\partial^2\\ell]`
+    and :math:`\\mathrm{Var}[s]` filled in frame by frame.
+
+    ``make_family(scale)`` builds the family; every frame draws its ``n_samples`` observations
+    from ``numpy.random.default_rng(seed)``, so frames differ only in the scale (common random
+    numbers). Returns ``(html, table)`` where ``table`` holds, per scale, the exact information
+    and both Monte Carlo estimates.
+    """
+    scales = np.asarray(scales, dtype=float)
+    rows = []
+    for scale in scales:
+        family = make_family(scale)
+        x = family.sample(truth, n_samples, rng=np.random.default_rng(seed))
+        rows.append((scale, float(family.fisher_exact(truth)),
+                     fisher_from_hessians(family.hessian(truth, x)), fisher_from_scores(family.score(truth, x))))
+    exact_all = np.array([r[1] for r in rows])
+    fine = np.linspace(scales.min(), scales.max(), 200)
+    exact_fine = np.array([float(make_family(s).fisher_exact(truth)) for s in fine])
+    fig, (ax_c, ax_h, ax_i) = plt.subplots(1, 3, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [2, 1.2, 2]})
+    h_lo = -1.3 * exact_all.max() * 4
+    h_hi = 0.6 * exact_all.max() * 4
+
+    def update(k):
+        scale = scales[k]
+        family = make_family(scale)
+        x = family.sample(truth, n_samples, rng=np.random.default_rng(seed))
+        for ax in (ax_c, ax_h, ax_i):
+            ax.clear()
+        curves = family.hessian(np.asarray(theta_grid)[:, None], x)
+        ax_c.plot(theta_grid, curves[:, :40], color=INFORMATIVE, lw=0.7, alpha=0.4)
+        ax_c.axvline(truth, color=TRUTH, ls="--", lw=1.5)
+        ax_c.axhline(0, color="black", lw=0.6)
+        ax_c.set_ylim(h_lo, h_hi)
+        ax_c.set_xlabel(r"$\mu$")
+        ax_c.set_ylabel(r"$\partial^2_\mu \ell(\mu; x_i)$")
+        ax_c.set_title(f"scale {scale:.2f}: curvature of each observation")
+        h = family.hessian(truth, x)
+        ax_h.hist(np.clip(h, h_lo, h_hi), bins=np.linspace(h_lo, h_hi, 31), orientation="horizontal",
+                  color=INFORMATIVE, alpha=0.6)
+        ax_h.axhline(h.mean(), color=ESTIMATE, lw=2, label=f"mean {h.mean():.3f}")
+        ax_h.axhline(-rows[k][1], color=TRUTH, lw=1.5, ls="--", label=f"$-I$ = {-rows[k][1]:.3f}")
+        ax_h.set_ylim(h_lo, h_hi)
+        ax_h.tick_params(labelleft=False)
+        ax_h.set_xlabel("count")
+        ax_h.set_title(r"at $\mu^*$", fontsize=10)
+        ax_h.legend(loc="lower right", fontsize=8)
+        ax_i.plot(fine, exact_fine, color=TRUTH, lw=1.5, label=r"exact $I$")
+        done = rows[: k + 1]
+        ax_i.plot([r[0] for r in done], [r[2].value for r in done], "o", color=ESTIMATE,
+                  label=r"$-\overline{\partial^2 \ell}$ (Monte Carlo)")
+        ax_i.plot([r[0] for r in done], [r[3].value for r in done], "x", color=INFORMATIVE, ms=7,
+                  label=r"$\overline{s^2}$ (Monte Carlo)")
+        ax_i.set_xlim(scales.max() * 1.05, scales.min() * 0.9)
+        ax_i.set_ylim(0, exact_all.max() * 1.15)
+        ax_i.set_xlabel("scale (narrower to the right)")
+        ax_i.set_ylabel("information")
+        ax_i.set_title("narrower family, more information")
+        ax_i.legend(loc="upper left", fontsize=8)
+        fig.tight_layout()
+
+    html = animate(fig, update, range(len(scales)), interval=interval,
+                   alt=("Animation: as a Cauchy family narrows, the second derivatives of the "
+                        "log-likelihoods at the truth spread out and their mean moves further below "
+                        "zero; minus that mean tracks the exact Fisher information, which grows."))
+    table = [{"scale": r[0], "exact": r[1], "minus_mean_hessian": r[2], "mean_squared_score": r[3]} for r in rows]
+    return html, table
+
+
+def estimator_variance(ax, n_values, series, bound, *, title=None):
+    """Log-log plot of :math:`n\\,\\mathrm{Var}(T_n)` against :math:`n` with the Cramér–Rao level.
+
+    ``series`` maps a label to ``(variances, standard_errors, color)``, each of shape
+    ``(len(n_values),)``; ``bound`` is :math:`1/I`, so the Cramér–Rao bound
+    :math:`\\mathrm{Var}(T_n) \\ge 1/(nI)` is the horizontal line :math:`n\\,\\mathrm{Var} = 1/I`.
+    """
+    n_values = np.asarray(n_values, dtype=float)
+    for label, (variances, errors, color) in series.items():
+        ax.errorbar(n_values, n_values * np.asarray(variances), yerr=2 * n_values * np.asarray(errors),
+                    fmt="o-", color=color, capsize=3, label=label)
+    ax.axhline(bound, color=TRUTH, ls="--", lw=1.5, label=r"Cramér–Rao: $1/I$")
+    ax.set_xscale("log")
+    ax.set_xlabel("sample size $n$")
+    ax.set_ylabel(r"$n \cdot \mathrm{Var}(T_n)$")
+    if title:
+        ax.set_title(title)
+    ax.legend()
+
+
+def information_curve(ax, grid, exact, mc_points=None, *, xlabel, ylabel, title=None, logy=True,
+                      color=INFORMATIVE):
+    """Exact information along a parameter grid, with Monte Carlo points ``(theta, estimate)``
+    (``FisherEstimate`` objects) drawn with two-standard-error bars."""
+    ax.plot(grid, exact, color=color, lw=2, label="exact")
+    if mc_points:
+        thetas = [p[0] for p in mc_points]
+        ax.errorbar(thetas, [p[1].value for p in mc_points], yerr=[2 * p[1].stderr for p in mc_points],
+                    fmt="o", color=ESTIMATE, capsize=3, label="Monte Carlo ± 2 SE")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+
+
+def explorer(*, sigma=2.0, mu0=3.0, n=200, truth=5.0, seed=0):
+    """An ipywidgets explorer of the four-panel view for :math:`N(\\mu, \\sigma^2)`.
+
+    Sliders for :math:`\\sigma`, :math:`\\mu_0` and the number of observations :math:`n`
+    redraw the log-likelihood and score panels live in Jupyter or Binder. The observations are
+    drawn from ``numpy.random.default_rng(seed)`` at the true mean ``truth``.
+    Returns the ``ipywidgets.interactive`` object.
+    """
+    import ipywidgets as widgets
+
+    from ..families import NormalMean
+
+    grid = np.linspace(truth - 8, truth + 8, 161)
+
+    def draw(sigma, mu0, n):
+        family = NormalMean(sigma)
+        x = family.sample(truth, n, rng=np.random.default_rng(seed))
+        fig, _ = derivative_figure(family, x, grid, mu0, truth=truth,
+                                   color=INFORMATIVE if sigma <= 2.5 else UNINFORMATIVE,
+                                   ylims=[(-12, 0), (-6, 6)],
+                                   title=rf"$N(\mu, {sigma:.1f}^2)$, $n = {n}$: $I = 1/\sigma^2 = {1 / sigma**2:.3f}$")
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        sigma=widgets.FloatSlider(value=sigma, min=0.5, max=5.0, step=0.1, description="σ"),
+        mu0=widgets.FloatSlider(value=mu0, min=truth - 6, max=truth + 6, step=0.1, description="μ₀"),
+        n=widgets.IntSlider(value=n, min=10, max=1000, step=10, description="n"),
+    )
+
