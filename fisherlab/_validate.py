@@ -23,6 +23,7 @@ __all__ = [
     "check_square",
     "check_symmetric_positive_definite",
     "check_finite",
+    "check_index_array",
 ]
 
 
@@ -139,3 +140,18 @@ def check_symmetric_positive_definite(name: str, value, *, rtol: float = 1e-10) 
         eig = np.linalg.eigvalsh(arr).min()
         raise ValueError(f"{name} must be positive definite, got smallest eigenvalue {eig:.4g}") from None
     return arr
+
+
+def check_index_array(name: str, value, n: int) -> np.ndarray:
+    """A 1-D array of integers in ``[0, n)`` (for example states or actions of a finite MDP)."""
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of integers of shape (n,), got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        if not (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
+            raise ValueError(f"{name} must contain integers in [0, {n - 1}], got dtype {arr.dtype}")
+        arr = arr.astype(np.int64)
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        bad = arr[(arr < 0) | (arr >= n)][0]
+        raise ValueError(f"{name} must contain integers in [0, {n - 1}], got {bad!r}")
+    return arr.astype(np.int64, copy=False)

@@ -1,0 +1,57 @@
+r"""Reinforcement learning on top of the Fisher machinery: MDPs, policies, rollouts, algorithms.
+
+Used as ``fl.rl.<module>.<name>`` (``import fisherlab as fl``); the most used names are also
+re-exported here (``fl.rl.FiniteMDP``, ``fl.rl.LinearSoftmax``, ...).
+
+Modules and interfaces
+----------------------
+``mdp``
+    :class:`~fisherlab.rl.mdp.FiniteMDP` ``(P (S, A, S), R (S, A), gamma in (0, 1), rho (S,))``
+    with exact evaluation of a policy table ``pi (S, A)``: ``value`` (S,), ``q_value`` (S, A),
+    ``advantage`` (S, A), ``state_distribution`` :math:`d_\rho^\pi` (S,), ``objective`` J.
+    For a parametric policy: ``exact_objective(mdp, policy, theta)``, ``exact_gradient`` (d,),
+    ``exact_fisher`` :math:`F_\rho(\theta)` (d, d), ``exact_fisher_vector_product`` (d,),
+    ``exact_surrogate``, ``exact_mean_kl``. MDPs: ``random_mdp(S, A, rng=...)``,
+    ``river_swim()``, ``gridworld()``.
+``policies``
+    :class:`~fisherlab.rl.policies.TabularSoftmax`, ``LinearSoftmax``, ``LinearGaussian``; one
+    interface, parameter ``theta`` of shape (d,) first:
+    ``log_prob(theta, states, actions)`` (n,), ``score`` (n, d), ``hvp_log_prob(theta, states,
+    actions, vec)`` (n, d) and its dense twin ``hessian_log_prob`` (n, d, d),
+    ``fisher_vector_product(theta, states, vec, weights=None)`` (d,) and its dense twin
+    ``fisher`` (d, d), ``kl(theta_old, theta, states)`` (n,), ``sample(theta, states, rng=...)``,
+    ``mode``, ``entropy``; softmax policies also ``probs`` (n, A) and ``logits``.
+    ``states``: integers (n,) (tabular, or a feature table) or feature vectors (n, obs_dim);
+    discrete ``actions`` integers (n,); Gaussian actions (n, action_dim).
+``envs``
+    Vectorised environments with one interface: ``FiniteMDPEnv`` and ``CartPole``
+    (gymnasium's vectorised CartPole-v1).
+``rollouts``
+    ``sample_episodes`` (fixed-horizon episodes on a finite MDP, arrays (N, H)) and
+    ``collect`` (a batch of T steps from a vectorised environment, arrays (T, N)).
+``estimators``
+    REINFORCE and GPOMDP gradients with standard errors, a linear value baseline, GAE(λ).
+``algorithms``
+    PG, NPG and TRPO, one code path with a switch; exact (finite MDP) and sampled runs, each
+    returning a :class:`~fisherlab.rl.algorithms.History`.
+
+Introduced in Chapter 5, "TRPO"; reused in Chapter 6.
+"""
+
+from importlib import import_module
+
+from . import mdp, policies
+from .mdp import FiniteMDP, gridworld, random_mdp, river_swim
+from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
+
+_LAZY = ("envs", "rollouts", "estimators", "algorithms")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'fisherlab.rl' has no attribute {name!r}")
+
+
+__all__ = ["mdp", "policies", "FiniteMDP", "random_mdp", "river_swim", "gridworld",
+           "Policy", "TabularSoftmax", "LinearSoftmax", "LinearGaussian"]
