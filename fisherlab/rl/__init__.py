@@ -19,7 +19,8 @@ Modules and interfaces
     ``log_prob(theta, states, actions)`` (n,), ``score`` (n, d), ``hvp_log_prob(theta, states,
     actions, vec)`` (n, d) and its dense twin ``hessian_log_prob`` (n, d, d),
     ``fisher_vector_product(theta, states, vec, weights=None)`` (d,) and its dense twin
-    ``fisher`` (d, d), ``kl(theta_old, theta, states)`` (n,), ``sample(theta, states, rng=...)``,
+    ``fisher`` (d, d), ``fisher_operator(theta, states, weights=None, damping=0.0)`` (a
+    :class:`fisherlab.linalg.FisherOperator`), ``kl(theta_old, theta, states)`` (n,), ``sample(theta, states, rng=...)``,
     ``mode``, ``entropy``; softmax policies also ``probs`` (n, A) and ``logits``.
     ``states``: integers (n,) (tabular, or a feature table) or feature vectors (n, obs_dim);
     discrete ``actions`` integers (n,); Gaussian actions (n, action_dim).

@@ -43,35 +43,11 @@ import abc
 import numpy as np
 
 from .. import _validate as v
+from .. import linalg
 
-__all__ = ["Policy", "TabularSoftmax", "LinearSoftmax", "LinearGaussian", "FisherOperator"]
+__all__ = ["Policy", "TabularSoftmax", "LinearSoftmax", "LinearGaussian"]
 
 _LOG_2PI = float(np.log(2 * np.pi))
-
-
-class FisherOperator:
-    r"""The Fisher matrix :math:`\sum_i w_i F(s_i;\theta)` of a policy as a linear operator.
-
-    ``F @ v`` and ``F(v)`` are the matrix-free product; ``F.to_dense()`` the ``(d, d)`` matrix.
-    Introduced in Chapter 5, "TRPO".
-    """
-
-    def __init__(self, policy: "Policy", theta, states, weights=None):
-        self.policy, self.theta, self.states, self.weights = policy, theta, states, weights
-        self.shape = (policy.dim, policy.dim)
-
-    def matvec(self, vec) -> np.ndarray:
-        """:math:`F v`; shape ``(d,)``."""
-        return self.policy.fisher_vector_product(self.theta, self.states, vec, weights=self.weights)
-
-    __call__ = matvec
-
-    def __matmul__(self, vec):
-        return self.matvec(vec)
-
-    def to_dense(self) -> np.ndarray:
-        """The dense ``(d, d)`` Fisher matrix."""
-        return self.policy.fisher(self.theta, self.states, weights=self.weights)
 
 
 class Policy(abc.ABC):
@@ -150,9 +126,16 @@ class Policy(abc.ABC):
         theta, states = self.check_theta(theta), self.check_states(states)
         return self._fisher(theta, states, self.check_weights(weights, len(states)))
 
-    def fisher_operator(self, theta, states, *, weights=None) -> FisherOperator:
-        """The state-averaged Fisher matrix as a :class:`FisherOperator` (``@``, ``to_dense``)."""
-        return FisherOperator(self, self.check_theta(theta), self.check_states(states), weights)
+    def fisher_operator(self, theta, states, *, weights=None, damping: float = 0.0) -> linalg.FisherOperator:
+        r""":math:`\sum_i w_i F(s_i;\theta) + \lambda I` as a :class:`fisherlab.linalg.FisherOperator`.
+
+        The policy's forward quantities at ``theta`` (probabilities, features) are computed once
+        here, so each product inside conjugate gradient costs two passes over the states.
+        ``damping`` is :math:`\lambda \ge 0`.
+        """
+        theta, states = self.check_theta(theta), self.check_states(states)
+        jvp, output_vp, vjp = self._fisher_factors(theta, states, self.check_weights(weights, len(states)))
+        return linalg.FisherOperator(jvp, output_vp, vjp, self.dim, damping=damping)
 
     def kl(self, theta_old, theta, states) -> np.ndarray:
         r""":math:`D_\mathrm{KL}(\pi_{\theta_\text{old}}(\cdot|s_i)\,\|\,\pi_\theta(\cdot|s_i))`; shape ``(n,)``."""
@@ -186,7 +169,12 @@ class Policy(abc.ABC):
     def _hvp(self, theta, states, actions, vec): ...
 
     @abc.abstractmethod
-    def _fvp(self, theta, states, vec, w): ...
+    def _fisher_factors(self, theta, states, w):
+        """``(jvp, output_vp, vjp)``: the stages of the weighted Fisher-vector product."""
+
+    def _fvp(self, theta, states, vec, w):
+        jvp, output_vp, vjp = self._fisher_factors(theta, states, w)
+        return vjp(output_vp(jvp(vec)))
 
     @abc.abstractmethod
     def _fisher(self, theta, states, w): ...
@@ -308,11 +296,13 @@ class _Softmax(Policy):
         p = self._probs(theta, states)
         return -self._per_sample(states, self._fvp_out(p, self._jvp(states, vec)))
 
-    def _fvp(self, theta, states, vec, w):
+    def _fisher_factors(self, theta, states, w):
         p = self._probs(theta, states)
-        u = self._jvp(states, vec)  # v -> J v: directional derivative of the logits, (n, A)
-        fu = self._fvp_out(p, u)  # J v -> F_out J v, (n, A)
-        return self._vjp(states, w[:, None] * fu)  # -> sum_i w_i J_i^T F_out J_i v, (d,)
+        return (
+            lambda vec: self._jvp(states, vec),  # v -> J v: directional derivative of the logits, (n, A)
+            lambda u: w[:, None] * self._fvp_out(p, u),  # J v -> w_i F_out J v, (n, A)
+            lambda u: self._vjp(states, u),  # -> sum_i w_i J_i^T F_out J_i v, (d,)
+        )
 
     def _jacobians(self, states):
         n, A = len(states), self.n_actions
@@ -556,17 +546,24 @@ class LinearGaussian(Policy):
         out_s = -2 * resid * inv_var * u - 2 * resid**2 * inv_var * vs
         return np.concatenate([(x[:, :, None] * g[:, None, :]).reshape(len(x), self.n_mean), out_s], axis=1)
 
-    def _fvp(self, theta, states, vec, w):
+    def _fisher_factors(self, theta, states, w):
         _, log_std = self._split(theta)
         x = self._x(states)
         inv_var = np.exp(-2 * log_std)
-        Vw = vec[: self.n_mean].reshape(self.n_features, self.action_dim)
-        u = x @ Vw  # v -> J v: change of the mean, (n, m)
-        fu = u * inv_var  # J v -> F_out J v: the Fisher of N(mu, sigma^2) in mu is 1/sigma^2
-        out_w = (x.T @ (w[:, None] * fu)).ravel()  # -> sum_i w_i J_i^T F_out J_i v
-        if not self.learn_log_std:
-            return out_w
-        return np.concatenate([out_w, 2 * w.sum() * vec[self.n_mean:]])  # log-std block: 2 I
+        k, m, learn = self.n_features, self.action_dim, self.learn_log_std
+
+        def jvp(vec):  # v -> J v: change of the mean (n, m) and of the log-std (m,)
+            return x @ vec[: self.n_mean].reshape(k, m), (vec[self.n_mean:] if learn else None)
+
+        def output_vp(out):  # J v -> F_out J v: N(mu, sigma^2) has Fisher 1/sigma^2 in mu, 2 in log sigma
+            u, vs = out
+            return w[:, None] * u * inv_var, (2 * w.sum() * vs if learn else None)
+
+        def vjp(out):  # -> sum_i w_i J_i^T F_out J_i v
+            a, b = out
+            return np.concatenate([(x.T @ a).ravel(), b]) if learn else (x.T @ a).ravel()
+
+        return jvp, output_vp, vjp
 
     def _fisher(self, theta, states, w):
         _, log_std = self._split(theta)
