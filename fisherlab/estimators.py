@@ -162,3 +162,228 @@ def fisher_empirical(family: Family, theta, x) -> float | np.ndarray:
     if s.ndim == 1:
         return float(np.mean(s**2))
     return s.T @ s / s.shape[0]
+
+
+# ---- Chapter 2: directions of information and the error of a Monte Carlo Fisher matrix --------
+__all__ += [
+    "directional_information",
+    "directional_information_mc",
+    "pullback_fisher",
+    "matrix_error",
+    "MatrixErrorCurve",
+    "fisher_mc_error",
+]
+
+
+def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
+    r"""Information along a direction: :math:`u^\top F u` (divided by :math:`u^\top u` when
+    ``normalize``, i.e. for the unit vector along ``u``).
+
+    :math:`u^\top F u` is the variance of the directional derivative :math:`u^\top s` of the
+    log-likelihood, i.e. the Fisher information of the one-parameter sub-family
+    :math:`t \mapsto p(x;\theta + t u)`. Over unit vectors it ranges from the smallest to the
+    largest eigenvalue of :math:`F`, attained at the corresponding eigenvectors.
+
+    Parameters
+    ----------
+    F : array of shape (..., d, d)
+        Fisher matrix (symmetric positive semi-definite).
+    u : array of shape (..., d)
+        Direction(s), broadcast against ``F``; non-zero when ``normalize``.
+    normalize : bool
+        Divide by :math:`u^\top u`.
+
+    Returns
+    -------
+    ndarray of shape (...)
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    F = v.as_float_array("F", F)
+    u = v.as_float_array("u", u)
+    if F.ndim < 2 or F.shape[-1] != F.shape[-2]:
+        raise ValueError(f"F must have shape (..., d, d), got {F.shape}")
+    if u.ndim < 1 or u.shape[-1] != F.shape[-1]:
+        raise ValueError(f"u must have shape (..., {F.shape[-1]}) to match F, got {u.shape}")
+    quad = np.einsum("...i,...ij,...j->...", u, F, u)
+    if not normalize:
+        return quad
+    norm2 = np.sum(u**2, axis=-1)
+    if np.any(norm2 == 0):
+        raise ValueError("u must be non-zero when normalize=True")
+    return quad / norm2
+
+
+def directional_information_mc(scores, u) -> FisherEstimate:
+    r"""Monte Carlo information along a unit direction :math:`u`: the mean of
+    :math:`(u^\top s_i)^2`, with its standard error.
+
+    Parameters
+    ----------
+    scores : array of shape (N, d)
+        Scores of samples drawn at :math:`\theta`.
+    u : array of shape (d,)
+        Direction (normalised to unit length here).
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    scores = v.as_float_array("scores", scores)
+    if scores.ndim != 2 or scores.shape[0] < 2:
+        raise ValueError(f"scores must have shape (N, d) with N >= 2, got {scores.shape}")
+    u = v.as_float_array("u", u)
+    v.check_shape("u", u, (scores.shape[1],))
+    norm = float(np.linalg.norm(u))
+    if norm == 0:
+        raise ValueError("u must be non-zero")
+    return fisher_from_scores(scores @ (u / norm))
+
+
+def pullback_fisher(F, jacobian) -> np.ndarray:
+    r"""Fisher matrix in new coordinates: :math:`F_\eta = J^\top F_\theta J`,
+    :math:`J = \partial\theta/\partial\eta`.
+
+    The score transforms by the chain rule, :math:`s_\eta = J^\top s_\theta`, so
+    :math:`F_\eta = \mathbb{E}[s_\eta s_\eta^\top] = J^\top F_\theta J`: the Fisher matrix is a
+    (0,2)-tensor, the metric of the parameter manifold.
+
+    Parameters
+    ----------
+    F : array of shape (..., d, d)
+        Fisher matrix in the coordinates :math:`\theta`, at :math:`\theta(\eta)`.
+    jacobian : array of shape (..., d, m)
+        :math:`J_{ij} = \partial\theta_i/\partial\eta_j`.
+
+    Returns
+    -------
+    ndarray of shape (..., m, m)
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    F = v.as_float_array("F", F)
+    J = v.as_float_array("jacobian", jacobian)
+    if F.ndim < 2 or F.shape[-1] != F.shape[-2]:
+        raise ValueError(f"F must have shape (..., d, d), got {F.shape}")
+    if J.ndim < 2 or J.shape[-2] != F.shape[-1]:
+        raise ValueError(f"jacobian must have shape (..., {F.shape[-1]}, m) to match F, got {J.shape}")
+    return np.swapaxes(J, -1, -2) @ F @ J
+
+
+def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -> np.ndarray:
+    r"""Distance between an estimated and an exact matrix, :math:`\lVert\hat F - F\rVert`
+    (divided by :math:`\lVert F\rVert` when ``relative``).
+
+    Parameters
+    ----------
+    estimate : array of shape (..., d, d)
+    exact : array of shape (d, d) or (..., d, d)
+    norm : {"fro", "spectral"}
+        Frobenius norm or largest singular value.
+    relative : bool
+        Divide by the norm of ``exact``.
+
+    Returns
+    -------
+    ndarray of shape (...)
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    est = v.as_float_array("estimate", estimate)
+    ex = v.as_float_array("exact", exact)
+    if est.ndim < 2 or ex.ndim < 2 or est.shape[-2:] != ex.shape[-2:]:
+        raise ValueError(f"estimate and exact must be matrices of the same shape (..., d, d), got {est.shape} and {ex.shape}")
+    if norm not in ("fro", "spectral"):
+        raise ValueError(f"norm must be 'fro' or 'spectral', got {norm!r}")
+
+    def size(a):
+        return np.linalg.norm(a, ord="fro" if norm == "fro" else 2, axis=(-2, -1))
+
+    err = size(est - ex)
+    if relative:
+        scale = size(ex)
+        if np.any(scale == 0):
+            raise ValueError("exact must be non-zero when relative=True")
+        err = err / scale
+    return err
+
+
+@dataclass(frozen=True)
+class MatrixErrorCurve:
+    """Monte Carlo error of an estimated Fisher matrix against the sample size.
+
+    Attributes
+    ----------
+    n_samples : ndarray of shape (m,)
+        Sample sizes ``N``.
+    errors : ndarray of shape (m, n_repeats)
+        Relative error of each independent estimate.
+    mean : ndarray of shape (m,)
+        Mean error at each ``N``.
+    stderr : ndarray of shape (m,)
+        Standard error of ``mean``.
+    slope : float
+        Least-squares log-log slope of ``mean`` against ``N`` (about -1/2).
+    method : str
+        ``"score"`` or ``"hessian"``.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+
+    n_samples: np.ndarray
+    errors: np.ndarray
+    mean: np.ndarray
+    stderr: np.ndarray
+    slope: float
+    method: str
+
+
+def fisher_mc_error(
+    family: Family,
+    theta,
+    n_samples,
+    *,
+    n_repeats: int,
+    rng: np.random.Generator,
+    method: str = "score",
+    norm: str = "fro",
+) -> MatrixErrorCurve:
+    r"""Relative error :math:`\lVert\hat F_N - F\rVert / \lVert F\rVert` of ``fisher_mc`` for
+    several sample sizes ``N``, ``n_repeats`` independent estimates each.
+
+    The entries of :math:`\hat F_N` are averages of ``N`` i.i.d. terms, so the error shrinks
+    like :math:`1/\sqrt N` (log-log slope :math:`-1/2`).
+
+    Parameters
+    ----------
+    family : Family
+        A family with ``dim >= 2``.
+    theta : array of shape (d,)
+    n_samples : sequence of int
+        Sample sizes, each >= 2, increasing.
+    n_repeats : int
+        Independent estimates per size, >= 2.
+    rng : numpy.random.Generator
+    method : {"score", "hessian"}
+    norm : {"fro", "spectral"}
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    if not isinstance(family, Family) or family.dim < 2:
+        raise ValueError("family must be a fisherlab Family with dim >= 2")
+    sizes = np.asarray(n_samples)
+    if sizes.ndim != 1 or sizes.size < 2:
+        raise ValueError(f"n_samples must be a 1-D sequence of at least 2 sizes, got shape {sizes.shape}")
+    sizes = np.array([v.check_int("n_samples", n, minimum=2) for n in sizes.tolist()])
+    n_repeats = v.check_int("n_repeats", n_repeats, minimum=2)
+    rng = v.check_generator("rng", rng)
+    exact = family.fisher_exact(theta)
+    errors = np.empty((sizes.size, n_repeats))
+    for i, n in enumerate(sizes):
+        for r in range(n_repeats):
+            est = fisher_mc(family, theta, n_samples=int(n), rng=rng, method=method).value
+            errors[i, r] = matrix_error(est, exact, norm=norm)
+    mean = errors.mean(axis=1)
+    stderr = errors.std(axis=1, ddof=1) / np.sqrt(n_repeats)
+    if np.any(mean <= 1e-12):  # rounding only: the estimator has no variance here
+        raise ValueError(f"the {method} estimator is exact for this family (zero error); use method='score'")
+    slope = float(np.polyfit(np.log(sizes), np.log(mean), 1)[0])
+    return MatrixErrorCurve(sizes, errors, mean, stderr, slope, method)

@@ -4,6 +4,8 @@ See :class:`fisherlab.families.Family` for the shared interface and shape conven
 """
 
 from ._base import Family
+from .categorical import Categorical, softmax
+from .gaussian import GaussianDiagonal, GaussianFull, GaussianMean
 from .scalar import Bernoulli, CauchyLocation, NormalMean, NormalMeanScale, Poisson, StudentTLocation
 
 __all__ = [
@@ -14,4 +16,9 @@ __all__ = [
     "Poisson",
     "StudentTLocation",
     "CauchyLocation",
+    "GaussianMean",
+    "GaussianDiagonal",
+    "GaussianFull",
+    "Categorical",
+    "softmax",
 ]
