@@ -27,6 +27,7 @@ import numpy as np
 from scipy.special import log_softmax, logsumexp
 
 from . import _validate as v
+from .divergences import kl_gaussian, kl_probabilities
 from .families import NormalMeanScale
 
 __all__ = ["GaussianMLE", "SoftmaxRegression", "ClassificationData", "make_classification"]
@@ -226,7 +227,7 @@ class GaussianMLE:
     def kl(self, theta_p, theta_q) -> np.ndarray:
         r""":math:`\mathrm{KL}(N(\mu_p,\sigma_p^2)\,\|\,N(\mu_q,\sigma_q^2)) = \log\frac{\sigma_q}{\sigma_p} + \frac{\sigma_p^2 + (\mu_p-\mu_q)^2}{2\sigma_q^2} - \frac12`, shape ``(...)``."""
         p, q = self.to_mu_sigma(theta_p), self.to_mu_sigma(theta_q)
-        out = (np.log(q[..., 1] / p[..., 1]) + (p[..., 1] ** 2 + (p[..., 0] - q[..., 0]) ** 2) / (2 * q[..., 1] ** 2) - 0.5)
+        out = kl_gaussian(p[..., :1], p[..., 1:, None] ** 2, q[..., :1], q[..., 1:, None] ** 2)
         return float(out) if out.ndim == 0 else out
 
     # ---- matrix-free curvature ---------------------------------------------------------------
@@ -474,8 +475,7 @@ class SoftmaxRegression:
 
     def kl(self, theta_p, theta_q) -> float:
         r"""Mean conditional KL :math:`\frac1N\sum_n \mathrm{KL}(\pi_p(x_n)\,\|\,\pi_q(x_n))`, whose Hessian in :math:`\theta_q` at :math:`\theta_p` is :math:`F(\theta_p)`."""
-        lp, lq = self.log_probs(theta_p), self.log_probs(theta_q)
-        return float(np.mean(np.sum(np.exp(lp) * (lp - lq), axis=1)))
+        return float(np.mean(kl_probabilities(self.probs(theta_p), self.probs(theta_q))))
 
     def kfac_factors(self, theta) -> tuple[np.ndarray, np.ndarray]:
         r"""Kronecker factors :math:`F \approx A \otimes G` (K-FAC; Martens and Grosse, 2015, sec. 3).
