@@ -25,7 +25,7 @@ def execute(path: Path) -> float:
         timeout=600,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=False,
+        store_widget_state=True,  # needed by output widgets; stripped below
     )
     start = time.perf_counter()
     client.execute()

@@ -13,8 +13,9 @@ Shapes. ``d = family.dim`` is the number of parameters.
 * ``d > 1``: ``theta`` has shape ``(..., d)``; log-likelihood ``(..., n)``, score
   ``(..., n, d)``, Hessian ``(..., n, d, d)``, Fisher matrix ``(..., d, d)``.
 
-A grid of parameters is evaluated against every observation by giving ``theta`` an extra
-axis, e.g. ``family.log_likelihood(mu_grid[:, None], x)`` has shape ``(len(mu_grid), n)``.
+A grid of parameters is evaluated against every observation at once: for ``d == 1``,
+``family.log_likelihood(mu_grid, x)`` has shape ``(len(mu_grid), n)``; for ``d > 1``, a grid
+``theta`` of shape ``(g, d)`` gives ``(g, n)``.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from .style import ESTIMATE, INFORMATIVE, TRUTH, UNINFORMATIVE
 __all__ = [
     "loglik_votes",
     "derivative_panels",
+    "move_panels",
     "derivative_figure",
     "score_sweep_animation",
     "score_distributions",
@@ -59,7 +60,7 @@ def loglik_votes(ax, family: Family, x, theta_grid, *, truth=None, color=INFORMA
     Returns the votes, shape (n,): the grid value maximising each curve.
     """
     theta_grid = np.asarray(theta_grid, dtype=float)
-    ll = family.log_likelihood(theta_grid[:, None], x)  # (g, n)
+    ll = family.log_likelihood(theta_grid, x)  # (g, n)
     votes = theta_grid[np.argmax(ll, axis=0)]
     ax.plot(theta_grid, ll[:, :max_curves], color=color, lw=0.8, alpha=0.45)
     if ylim is not None:
@@ -86,44 +87,71 @@ def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0,
     left and, on the right, the distribution of their values at ``theta0`` as a horizontal
     histogram sharing the vertical axis, with the sample mean marked.
 
-    ``axes`` has shape ``(len(orders), 2)``; existing content is cleared, so the function can
-    redraw the same axes frame after frame. ``ylims`` fixes the vertical range of each row.
-    Returns the values at ``theta0``, a list of arrays of shape (n,).
+    ``axes`` has shape ``(len(orders), 2)``; existing content is cleared. ``ylims`` fixes the
+    vertical range of each row. Returns one dict per row with the values at ``theta0``
+    (``"values"``, shape (n,)) and the artists that :func:`move_panels` updates.
     """
     theta_grid = np.asarray(theta_grid, dtype=float)
     tex = family.param_tex[0]
-    out = []
+    rows = []
     for row, order in enumerate(orders):
         ax_curve, ax_hist = axes[row]
         ax_curve.clear()
         ax_hist.clear()
-        curves = _values(family, order, theta_grid[:, None], x)  # (g, n)
+        curves = _values(family, order, theta_grid, x)  # (g, n)
         at0 = _values(family, order, theta0, x)  # (n,)
-        out.append(at0)
         ax_curve.plot(theta_grid, curves[:, :max_curves], color=color, lw=0.7, alpha=0.4)
-        ax_curve.plot(np.full(min(len(at0), max_curves), theta0), at0[:max_curves], "o", ms=3,
-                      color="black", alpha=0.6)
-        ax_curve.axvline(theta0, color="black", lw=1.2, label=rf"${tex}_0 = {theta0:.2f}$")
+        (dots,) = ax_curve.plot(np.full(min(len(at0), max_curves), theta0), at0[:max_curves], "o", ms=3,
+                                color="black", alpha=0.6)
+        vline = ax_curve.axvline(theta0, color="black", lw=1.2, label=rf"${tex}_0$")
         if truth is not None:
             ax_curve.axvline(truth, color=TRUTH, lw=1.5, ls="--", label=rf"${tex}^* = {truth:g}$")
         ax_curve.set_ylabel(_ORDER_LABEL[order].replace(r"\theta", tex))
         if ylims is not None and ylims[row] is not None:
             ax_curve.set_ylim(*ylims[row])
         lo, hi = ax_curve.get_ylim()
-        ax_hist.hist(np.clip(at0, lo, hi), bins=np.linspace(lo, hi, bins + 1), orientation="horizontal",
-                     color=color, alpha=0.6)
+        edges = np.linspace(lo, hi, bins + 1)
+        counts, _ = np.histogram(np.clip(at0, lo, hi), bins=edges)
+        bars = ax_hist.barh(edges[:-1], counts, height=np.diff(edges), align="edge", color=color, alpha=0.6)
         mean = float(np.mean(at0))
-        ax_hist.axhline(mean, color=ESTIMATE, lw=2, label=f"mean {mean:+.3f}")
+        mean_line = ax_hist.axhline(mean, color=ESTIMATE, lw=2, label="mean")
+        mean_text = ax_hist.text(0.97, 0.03, f"mean {mean:+.3f}", transform=ax_hist.transAxes, ha="right",
+                                 va="bottom", fontsize=8, color=ESTIMATE)
         if order == 1:
             ax_hist.axhline(0.0, color="black", lw=0.8, ls=":")
         ax_hist.set_ylim(lo, hi)
+        ax_hist.set_xlim(0, max(1, counts.max()) * 1.25)
         ax_hist.set_xlabel("count")
         ax_hist.set_title(f"{_ORDER_NAME[order]} at ${tex}_0$", fontsize=10)
-        ax_hist.legend(loc="lower right", fontsize=8)
         ax_hist.tick_params(labelleft=False)
         if row == 0:
             ax_curve.legend(loc="lower left", fontsize=8)
+        rows.append({"order": order, "values": at0, "dots": dots, "vline": vline, "bars": bars,
+                     "edges": edges, "mean_line": mean_line, "mean_text": mean_text, "max_curves": max_curves})
     axes[-1][0].set_xlabel(rf"${tex}$")
+    return rows
+
+
+def move_panels(rows, family: Family, x, theta0):
+    """Move the panels drawn by :func:`derivative_panels` to a new ``theta0`` in place.
+
+    Only the marker line, the dots, the histogram bars and the mean change, which is much
+    cheaper than redrawing the curves. Returns the new values at ``theta0`` per row.
+    """
+    out = []
+    for row in rows:
+        at0 = _values(family, row["order"], theta0, x)
+        k = row["max_curves"]
+        row["dots"].set_data(np.full(min(len(at0), k), theta0), at0[:k])
+        row["vline"].set_xdata([theta0, theta0])
+        lo, hi = row["edges"][0], row["edges"][-1]
+        counts, _ = np.histogram(np.clip(at0, lo, hi), bins=row["edges"])
+        for bar, count in zip(row["bars"], counts):
+            bar.set_width(count)
+        mean = float(np.mean(at0))
+        row["mean_line"].set_ydata([mean, mean])
+        row["mean_text"].set_text(f"mean {mean:+.3f}")
+        out.append(at0)
     return out
 
 
@@ -140,10 +168,11 @@ def derivative_figure(family: Family, x, theta_grid, theta0, *, orders=(0, 1), t
     return fig, axes
 
 
-def _row_limits(family, x, theta_grid, orders, quantile=0.98):
+def _row_limits(family, x, theta_values, orders, quantile=0.99):
+    """Vertical ranges holding the values at all ``theta_values`` (all but the extreme 1%)."""
     limits = []
     for order in orders:
-        values = _values(family, order, np.asarray(theta_grid)[:, None], x)
+        values = _values(family, order, np.asarray(theta_values, dtype=float), x)
         lo, hi = np.quantile(values, [1 - quantile, quantile])
         pad = 0.05 * (hi - lo + 1e-12)
         limits.append((lo - pad, hi + pad))
@@ -151,22 +180,29 @@ def _row_limits(family, x, theta_grid, orders, quantile=0.98):
 
 
 def score_sweep_animation(family: Family, x, theta_grid, theta0_values, *, truth, color=INFORMATIVE,
-                          interval=250):
+                          interval=250, max_curves: int = 30):
     """Animation of the four-panel view as :math:`\\theta_0` sweeps across the truth.
 
     The score distribution slides with :math:`\\theta_0`; its mean crosses zero at the truth.
     Returns offline HTML (see :func:`fisherlab.viz.animate`).
     """
     orders = (0, 1)
-    ylims = _row_limits(family, x, theta_grid, orders)
-    fig, axes = plt.subplots(2, 2, figsize=(8.0, 5.2), gridspec_kw={"width_ratios": [3, 1]})
+    theta0_values = np.asarray(theta0_values, dtype=float)
+    ylims = _row_limits(family, x, theta0_values, orders)
+    fig, axes = plt.subplots(2, 2, figsize=(7.5, 4.6), gridspec_kw={"width_ratios": [3, 1]}, sharex="col")
+    rows = derivative_panels(axes, family, x, theta_grid, theta0_values[0], orders=orders, truth=truth,
+                             color=color, ylims=ylims, max_curves=max_curves)
+    # the histogram's count axis must hold the tallest histogram of the sweep
+    tallest = max(np.histogram(np.clip(_values(family, 1, t, x), *ylims[1]), bins=rows[1]["edges"])[0].max()
+                  for t in theta0_values)
+    axes[1][1].set_xlim(0, tallest * 1.15)
+    title = fig.suptitle("")
+    fig.tight_layout()
 
     def update(theta0):
-        derivative_panels(axes, family, x, theta_grid, theta0, orders=orders, truth=truth, color=color,
-                          ylims=ylims)
-        fig.suptitle(rf"${family.param_tex[0]}_0 = {theta0:.2f}$: the mean score is zero only at the truth")
+        move_panels(rows, family, x, theta0)
+        title.set_text(rf"${family.param_tex[0]}_0 = {theta0:.2f}$: the mean score is zero only at the truth")
 
-    fig.tight_layout()
     return animate(fig, update, theta0_values, interval=interval,
                    alt=("Animation: as the evaluation point sweeps across the true parameter, the "
                         "histogram of scores slides; its mean is positive to the left of the truth, "
@@ -237,7 +273,7 @@ def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_gr
         x = family.sample(truth, n_samples, rng=np.random.default_rng(seed))
         for ax in (ax_c, ax_h, ax_i):
             ax.clear()
-        curves = family.hessian(np.asarray(theta_grid)[:, None], x)
+        curves = family.hessian(np.asarray(theta_grid), x)
         ax_c.plot(theta_grid, curves[:, :40], color=INFORMATIVE, lw=0.7, alpha=0.4)
         ax_c.axvline(truth, color=TRUTH, ls="--", lw=1.5)
         ax_c.axhline(0, color="black", lw=0.6)
@@ -267,7 +303,9 @@ def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_gr
         ax_i.set_ylabel("information")
         ax_i.set_title("narrower family, more information")
         ax_i.legend(loc="upper left", fontsize=8)
-        fig.tight_layout()
+
+    update(0)
+    fig.tight_layout()  # once: clearing the axes keeps their positions
 
     html = animate(fig, update, range(len(scales)), interval=interval,
                    alt=("Animation: as a Cauchy family narrows, the second derivatives of the "
