@@ -232,18 +232,32 @@ class _StateFeatures:
         arr = v.as_float_array("states", states)
         return v.check_shape("states", arr, (None, self.n_in))
 
-    def __call__(self, states):
+    def raw(self, states):
+        """Features without the bias column, ``(n, n_features)``."""
         if self.table is not None:
-            x = self.table[states]
-        elif self.fn is not None:
+            return self.table[states]
+        if self.fn is not None:
             x = v.as_float_array("features(states)", self.fn(states))
             if x.ndim != 2 or x.shape[1] != self.n_in:
                 raise ValueError(f"features(states) must have shape (n, {self.n_in}), got {x.shape}")
-        else:
-            x = states
+            return x
+        return states
+
+    def __call__(self, states):
+        x = self.raw(states)
         if self.bias:
             x = np.concatenate([x, np.ones((x.shape[0], 1))], axis=1)
         return x
+
+    def matmul(self, states, M):
+        """``x(s) @ M`` for ``M`` of shape ``(k, m)``; the bias row is added, not concatenated."""
+        x = self.raw(states)
+        return x @ M[: self.n_in] + M[self.n_in] if self.bias else x @ M
+
+    def rmatmul(self, states, G):
+        """``x(s).T @ G`` for ``G`` of shape ``(n, m)``; shape ``(k, m)``."""
+        x = self.raw(states)
+        return np.concatenate([x.T @ G, G.sum(axis=0, keepdims=True)]) if self.bias else x.T @ G
 
 
 class _Softmax(Policy):
@@ -379,10 +393,10 @@ class LinearSoftmax(_Softmax):
         return self._x.check(states)
 
     def _jvp(self, states, vec):
-        return self._x(states) @ vec.reshape(self.n_features, self.n_actions)
+        return self._x.matmul(states, vec.reshape(self.n_features, self.n_actions))
 
     def _vjp(self, states, g):
-        return (self._x(states).T @ g).ravel()
+        return self._x.rmatmul(states, g).ravel()
 
     def _per_sample(self, states, g):
         x = self._x(states)

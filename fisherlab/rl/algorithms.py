@@ -1,0 +1,389 @@
+r"""Vanilla policy gradient, natural policy gradient and TRPO: one update, one switch.
+
+Every update starts from a :class:`LocalModel` of the objective around :math:`\theta_\text{old}`:
+a gradient :math:`g`, Fisher-vector products :math:`v\mapsto Fv`, the surrogate gain
+:math:`L_{\theta_\text{old}}(\theta) - L_{\theta_\text{old}}(\theta_\text{old})` and the mean KL
+divergence :math:`\bar D_\mathrm{KL}(\theta_\text{old}, \theta)`. The model is either exact
+(:func:`exact_model`, on a finite MDP) or estimated from a batch of samples
+(:func:`sampled_model`). Then :func:`policy_update` takes one step:
+
+* ``algo="pg"``: :math:`\theta \leftarrow \theta + \eta\, g` (gradient ascent);
+* ``algo="npg"``: :math:`s = F^{-1}g` by conjugate gradient, and the step
+  :math:`\Delta = \sqrt{2\delta / s^\top F s}\; s` that solves the quadratic model of the
+  KL-constrained problem (Kakade 2002; Schulman et al. 2015, appendix C);
+* ``algo="trpo"``: the same step, then a backtracking line search that accepts the first
+  :math:`\theta + \beta^k\Delta` whose *exact* mean KL is at most :math:`\delta` and whose
+  surrogate improves (Schulman et al. 2015, appendix C).
+
+So TRPO is NPG plus a line search: the two share every line of code but one ``if``.
+:func:`run_exact` and :func:`run` loop this update and return a :class:`History`.
+
+Introduced in Chapter 5, "TRPO".
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, fields
+from typing import Callable
+
+import numpy as np
+
+from .. import _validate as v
+from .. import linalg, optim
+from . import envs as _envs
+from . import mdp as _mdp
+from .estimators import LinearValue, gae, polynomial_features
+from .rollouts import collect
+
+__all__ = ["Config", "LocalModel", "exact_model", "sampled_model", "StepInfo", "policy_update",
+           "History", "run_exact", "run"]
+
+ALGOS = ("pg", "npg", "trpo")
+
+
+@dataclass
+class Config:
+    """Hyperparameters of PG, NPG and TRPO, with TRPO's usual defaults."""
+
+    algo: str = "trpo"
+    """'pg' (gradient ascent), 'npg' (natural step of KL size delta) or 'trpo' (npg + line search)."""
+    delta: float = 0.01
+    """Trust-region radius: the mean KL divergence allowed per update (npg, trpo)."""
+    lr: float = 0.1
+    """Step size of vanilla gradient ascent (pg only)."""
+    damping: float = 0.1
+    """lambda added to the Fisher matrix inside CG: solves (F + lambda I) s = g (npg, trpo)."""
+    cg_iters: int = 10
+    """Conjugate-gradient iterations for s = F^{-1} g."""
+    backtrack_coeff: float = 0.8
+    """Line-search shrink factor beta in (0, 1) (trpo)."""
+    backtrack_iters: int = 10
+    """Line-search trials (trpo); a rejected update leaves theta unchanged."""
+    gamma: float = 0.99
+    """Discount of the sampled objective (run); run_exact uses the MDP's own gamma."""
+    lam: float = 0.97
+    """GAE lambda (run)."""
+    num_envs: int = 16
+    """Environment copies stepped together (run)."""
+    n_steps: int = 128
+    """Steps per copy per update (run): a batch has num_envs * n_steps transitions."""
+    normalize_advantages: bool = True
+    """Standardise the advantages of each batch (run)."""
+
+    def __post_init__(self):
+        if self.algo not in ALGOS:
+            raise ValueError(f"algo must be one of {ALGOS}, got {self.algo!r}")
+        v.check_positive("delta", self.delta)
+        v.check_positive("lr", self.lr)
+        if self.damping < 0:
+            raise ValueError(f"damping must be >= 0, got {self.damping!r}")
+        v.check_int("cg_iters", self.cg_iters, minimum=1)
+        v.check_open_interval("backtrack_coeff", self.backtrack_coeff, 0.0, 1.0)
+        v.check_int("backtrack_iters", self.backtrack_iters, minimum=1)
+        v.check_open_interval("gamma", self.gamma, 0.0, 1.0)
+        if not 0.0 <= self.lam <= 1.0:
+            raise ValueError(f"lam must be in [0, 1], got {self.lam!r}")
+        v.check_int("num_envs", self.num_envs, minimum=1)
+        v.check_int("n_steps", self.n_steps, minimum=1)
+
+
+@dataclass
+class LocalModel:
+    r"""What one update needs to know about the objective near :math:`\theta_\text{old}`.
+
+    Attributes
+    ----------
+    grad : ndarray of shape (d,)
+        :math:`g = \nabla_\theta L_{\theta_\text{old}}(\theta)|_{\theta_\text{old}}` (the policy gradient).
+    fvp : callable
+        :math:`v \mapsto F(\theta_\text{old})\,v`, shape ``(d,) -> (d,)``.
+    surrogate_gain : callable
+        :math:`\theta \mapsto L_{\theta_\text{old}}(\theta) - L_{\theta_\text{old}}(\theta_\text{old})`.
+    mean_kl : callable
+        :math:`\theta \mapsto \bar D_\mathrm{KL}(\pi_{\theta_\text{old}} \| \pi_\theta)`.
+    """
+
+    grad: np.ndarray
+    fvp: Callable[[np.ndarray], np.ndarray]
+    surrogate_gain: Callable[[np.ndarray], float]
+    mean_kl: Callable[[np.ndarray], float]
+
+
+def exact_model(mdp, policy, theta) -> LocalModel:
+    r"""The exact local model on a finite MDP: exact gradient, :math:`F_\rho`, surrogate and KL.
+
+    Introduced in Chapter 5, "TRPO".
+    """
+    theta = policy.check_theta(theta).copy()
+    S = np.arange(mdp.n_states)
+    d_old = mdp.state_distribution(_mdp.policy_table(mdp, policy, theta))
+    F = policy.fisher_operator(theta, S, weights=d_old)
+    return LocalModel(
+        grad=_mdp.exact_gradient(mdp, policy, theta),
+        fvp=F.matvec,
+        surrogate_gain=lambda th: _mdp.exact_surrogate(mdp, policy, theta, th),
+        mean_kl=lambda th: _mdp.exact_mean_kl(mdp, policy, theta, th),
+    )
+
+
+def sampled_model(policy, theta, states, actions, advantages, log_probs=None) -> LocalModel:
+    r"""The local model estimated from ``n`` samples :math:`(s_i, a_i, \hat A_i)` drawn at :math:`\theta_\text{old}`.
+
+    .. math::
+        L(\theta) - L(\theta_\text{old}) = \frac1n\sum_i\Big(\frac{\pi_\theta(a_i|s_i)}
+        {\pi_{\theta_\text{old}}(a_i|s_i)} - 1\Big)\hat A_i,\qquad
+        g = \frac1n\sum_i \hat A_i\,\nabla\log\pi_{\theta_\text{old}}(a_i|s_i),
+
+    .. math::
+        F = \frac1n\sum_i F(s_i;\theta_\text{old}),\qquad
+        \bar D_\mathrm{KL}(\theta) = \frac1n\sum_i D_\mathrm{KL}(\pi_{\theta_\text{old}}(\cdot|s_i)\,\|\,\pi_\theta(\cdot|s_i)).
+
+    The Fisher matrix and the KL average over the sampled *states* but take the expectation over
+    actions analytically (the "analytic" Fisher of Schulman et al. 2015, section 6), which has
+    less variance than the outer products of sampled scores.
+
+    Introduced in Chapter 5, "TRPO".
+    """
+    theta = policy.check_theta(theta).copy()
+    states = policy.check_states(states)
+    adv = v.as_float_array("advantages", advantages)
+    lp_old = policy.log_prob(theta, states, actions) if log_probs is None else np.asarray(log_probs)
+    scores = policy.score(theta, states, actions)
+    F = policy.fisher_operator(theta, states)
+    return LocalModel(
+        grad=scores.T @ adv / len(adv),
+        fvp=F.matvec,
+        surrogate_gain=lambda th: float(np.mean((np.exp(policy.log_prob(th, states, actions) - lp_old) - 1.0) * adv)),
+        mean_kl=lambda th: float(np.mean(policy.kl(theta, th, states))),
+    )
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What one update did.
+
+    Attributes: ``surrogate_gain`` and ``kl`` (mean KL) of the new parameter, ``grad_norm``,
+    ``step_norm`` (Euclidean length of the step taken), ``n_backtracks``, ``step_fraction``
+    (:math:`\\beta^k`, 1 for npg/pg, 0 when rejected), ``accepted``, ``cg_iters`` (used).
+    """
+
+    surrogate_gain: float
+    kl: float
+    grad_norm: float
+    step_norm: float
+    n_backtracks: int
+    step_fraction: float
+    accepted: bool
+    cg_iters: int
+
+
+def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray, StepInfo]:
+    r"""One PG, NPG or TRPO update (``config.algo``) from the local model; returns ``(theta_new, info)``.
+
+    Introduced in Chapter 5, "TRPO".
+    """
+    theta = v.as_float_array("theta", theta)
+    g = model.grad
+    n_cg = 0
+    if config.algo == "pg":
+        # --- the vanilla gradient step: theta + lr * g
+        full_step = config.lr * g
+    else:
+        # --- the natural direction s = (F + damping I)^{-1} g by CG, with Fisher-vector products only
+        sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
+        s, n_cg = sol.x, sol.n_iters
+        # --- the largest step along s inside the quadratic trust region 1/2 d^T F d <= delta
+        #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s))
+        sFs = float(s @ model.fvp(s))
+        full_step = np.sqrt(2 * config.delta / max(sFs, 1e-300)) * s
+    if config.algo == "trpo":
+        # --- TRPO = NPG + line search: shrink until the exact mean KL <= delta and the surrogate improves
+        ls = optim.backtracking_line_search(
+            theta, full_step,
+            lambda th: model.mean_kl(th) <= config.delta and model.surrogate_gain(th) > 0,
+            backtrack_coeff=config.backtrack_coeff, backtrack_iters=config.backtrack_iters)
+        theta_new, frac, n_back, ok = ls.theta, ls.step_fraction, ls.n_backtracks, ls.accepted
+    else:
+        theta_new, frac, n_back, ok = theta + full_step, 1.0, 0, True
+    # bookkeeping
+    info = StepInfo(
+        surrogate_gain=model.surrogate_gain(theta_new), kl=model.mean_kl(theta_new),
+        grad_norm=float(np.linalg.norm(g)), step_norm=float(np.linalg.norm(theta_new - theta)),
+        n_backtracks=int(n_back), step_fraction=float(frac), accepted=bool(ok), cg_iters=int(n_cg))
+    return theta_new, info
+
+
+@dataclass
+class History:
+    """Per-update record of a run (arrays of length ``n_updates``, ``thetas`` of ``n_updates + 1``).
+
+    Attributes
+    ----------
+    returns : mean return per update: the exact :math:`J(\\theta_k)` (run_exact) or the mean
+        undiscounted return of the training episodes completed in the batch (run; NaN if none).
+    eval_returns : mean deterministic evaluation return after each update (run; NaN if skipped).
+    surrogate_gain, kl, n_backtracks, step_fraction, accepted, grad_norm : see :class:`StepInfo`.
+    env_steps : cumulative environment steps after each update (0 for run_exact).
+    wall_time : cumulative seconds after each update.
+    thetas : parameters before the first and after every update, shape ``(n_updates + 1, d)``.
+    """
+
+    algo: str
+    returns: list = field(default_factory=list)
+    eval_returns: list = field(default_factory=list)
+    surrogate_gain: list = field(default_factory=list)
+    kl: list = field(default_factory=list)
+    n_backtracks: list = field(default_factory=list)
+    step_fraction: list = field(default_factory=list)
+    accepted: list = field(default_factory=list)
+    grad_norm: list = field(default_factory=list)
+    env_steps: list = field(default_factory=list)
+    wall_time: list = field(default_factory=list)
+    thetas: list = field(default_factory=list)
+
+    def _append(self, info: StepInfo):
+        for name in ("surrogate_gain", "kl", "n_backtracks", "step_fraction", "accepted", "grad_norm"):
+            getattr(self, name).append(getattr(info, name))
+
+    def as_arrays(self) -> "History":
+        """The same history with every list turned into a numpy array."""
+        out = History(self.algo)
+        for f in fields(self):
+            if f.name != "algo":
+                setattr(out, f.name, np.asarray(getattr(self, f.name)))
+        return out
+
+    def steps_to(self, target: float) -> int | None:
+        """Environment steps when ``eval_returns`` first reached ``target`` (None if never)."""
+        ev = np.asarray(self.eval_returns, dtype=float)
+        hit = np.flatnonzero(ev >= target)
+        return int(np.asarray(self.env_steps)[hit[0]]) if hit.size else None
+
+
+def _progress(total, enabled, desc):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc)
+
+
+def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None,
+              progress: bool = False) -> History:
+    r"""PG / NPG / TRPO with the exact local model on a finite MDP (no sampling).
+
+    Returns a :class:`History` whose ``returns`` are the exact :math:`J(\theta_k)`, ``k = 0..n_iters``
+    (one more entry than updates: the first is the starting point).
+
+    Introduced in Chapter 5, "TRPO".
+    """
+    config = Config() if config is None else config
+    n_iters = v.check_int("n_iters", n_iters, minimum=0)
+    theta = policy.check_theta(theta0).copy()
+    hist = History(config.algo)
+    hist.thetas.append(theta.copy())
+    hist.returns.append(_mdp.exact_objective(mdp, policy, theta))
+    start = time.perf_counter()
+    bar = _progress(n_iters, progress, config.algo)
+    for _ in range(n_iters):
+        theta, info = policy_update(theta, exact_model(mdp, policy, theta), config)
+        hist._append(info)
+        hist.returns.append(_mdp.exact_objective(mdp, policy, theta))
+        hist.thetas.append(theta.copy())
+        hist.env_steps.append(0)
+        hist.wall_time.append(time.perf_counter() - start)
+        if bar is not None:
+            bar.update()
+    if bar is not None:
+        bar.close()
+    return hist.as_arrays()
+
+
+def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Config | None = None,
+        theta0=None, value=None, eval_every: int = 1, eval_episodes: int = 20, stop_at: float | None = None,
+        progress: bool = False) -> History:
+    r"""PG / NPG / TRPO from samples of a vectorised environment, with a value baseline and GAE(λ).
+
+    Each update collects ``config.num_envs * config.n_steps`` transitions, computes GAE
+    advantages with the current value baseline, updates the policy with :func:`policy_update`
+    on :func:`sampled_model`, then refits the baseline to the λ-returns. Every ``eval_every``
+    updates the deterministic policy is evaluated on ``eval_episodes`` fresh episodes.
+
+    Introduced in Chapter 5, "TRPO".
+
+    Parameters
+    ----------
+    env : FiniteMDPEnv or CartPole
+        Its ``num_envs`` must equal ``config.num_envs``.
+    total_steps : int
+        Budget of environment steps; the run stops at the first update that reaches it.
+    value : LinearValue, optional
+        The baseline; by default linear in the quadratic features of the observation
+        (:func:`~fisherlab.rl.estimators.polynomial_features`), or a table for finite MDPs.
+    eval_every : int
+        Evaluate every this many updates (0: never).
+    stop_at : float, optional
+        Stop once an evaluation reaches this mean return.
+    progress : bool
+        Show a tqdm progress bar (for interactive use; off in the course's stored outputs).
+    """
+    config = Config() if config is None else config
+    total_steps = v.check_int("total_steps", total_steps, minimum=1)
+    rng = v.check_generator("rng", rng)
+    eval_every = v.check_int("eval_every", eval_every, minimum=0)
+    if env.num_envs != config.num_envs:
+        raise ValueError(f"env.num_envs must equal config.num_envs = {config.num_envs}, got {env.num_envs}")
+    theta = policy.init_theta() if theta0 is None else policy.check_theta(theta0).copy()
+    if value is None:
+        if isinstance(env, _envs.FiniteMDPEnv):
+            value = LinearValue(np.eye(env.mdp.n_states))
+        else:
+            value = LinearValue(polynomial_features(2))
+    hist = History(config.algo)
+    hist.thetas.append(theta.copy())
+    env.reset(rng=rng)
+    start = time.perf_counter()
+    steps = 0
+    bar = _progress(total_steps, progress, config.algo)
+    k = 0
+    while steps < total_steps:
+        # --- collect a batch at theta_old
+        batch = collect(env, policy, theta, config.n_steps, rng=rng)
+        T, N = batch.rewards.shape
+        steps += batch.n_steps
+        obs_flat = batch.obs.reshape(((T + 1) * N,) + batch.obs.shape[2:])
+        values = value.predict(obs_flat).reshape(T + 1, N)
+        # --- advantages by GAE(lambda) (Schulman et al. 2016)
+        adv = gae(batch.rewards, values, batch.terminated, batch.truncated, gamma=config.gamma, lam=config.lam)
+        mask = batch.valid.ravel()
+        adv_v = adv.ravel()[mask]
+        targets = (adv + values[:-1]).ravel()[mask]  # lambda-returns, the baseline's regression targets
+        if config.normalize_advantages and adv_v.size > 1:
+            # standardised advantages: a per-batch rescaling used by Schulman's TRPO code (modular_rl);
+            # it changes the gradient's length, not its direction
+            adv_v = (adv_v - adv_v.mean()) / (adv_v.std() + 1e-8)
+        states = obs_flat[: T * N][mask]
+        actions = batch.actions.reshape((T * N,) + batch.actions.shape[2:])[mask]
+        # --- the policy update (pg / npg / trpo)
+        model = sampled_model(policy, theta, states, actions, adv_v, log_probs=batch.log_probs.ravel()[mask])
+        theta, info = policy_update(theta, model, config)
+        # --- bookkeeping: baseline refit, evaluation, history
+        value.fit(states, targets)
+        k += 1
+        hist._append(info)
+        hist.returns.append(float(batch.episode_returns.mean()) if batch.episode_returns.size else np.nan)
+        ev = np.nan
+        if eval_every and k % eval_every == 0:
+            ev = float(_envs.evaluate(env, policy, theta, n_episodes=eval_episodes, rng=rng).mean())
+        hist.eval_returns.append(ev)
+        hist.env_steps.append(steps)
+        hist.thetas.append(theta.copy())
+        hist.wall_time.append(time.perf_counter() - start)
+        if bar is not None:
+            bar.update(batch.n_steps)
+        if stop_at is not None and ev >= stop_at:
+            break
+    if bar is not None:
+        bar.close()
+    return hist.as_arrays()

@@ -1,0 +1,126 @@
+"""PG, NPG and TRPO: one update rule with a switch; exact runs on finite MDPs, smoke runs on
+sampled environments that assert learning happened, the trust region, bad input."""
+
+import numpy as np
+import pytest
+
+import fisherlab as fl
+from fisherlab.rl import algorithms as alg
+from fisherlab.rl import envs
+from fisherlab.rl import mdp as M
+
+
+@pytest.fixture
+def river():
+    mdp = M.river_swim(5)
+    return mdp, fl.rl.TabularSoftmax(5, 2)
+
+
+@pytest.mark.parametrize("algo", ["pg", "npg", "trpo"])
+def test_exact_runs_improve(river, algo):
+    mdp, pol = river
+    h = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=30, config=alg.Config(algo=algo, lr=1.0, delta=0.05))
+    assert h.returns.shape == (31,) and h.thetas.shape == (31, pol.dim) and h.kl.shape == (30,)
+    assert h.returns[-1] > h.returns[0] + 0.1
+
+
+def test_trpo_respects_the_trust_region_and_beats_pg(river):
+    mdp, pol = river
+    delta = 0.05
+    trpo = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=40, config=alg.Config(algo="trpo", delta=delta))
+    pg = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=40, config=alg.Config(algo="pg", lr=1.0))
+    assert np.all(trpo.kl[trpo.accepted] <= delta + 1e-12)
+    assert np.all(trpo.surrogate_gain[trpo.accepted] > 0)
+    assert trpo.returns[-1] > pg.returns[-1]
+    # every TRPO return is at least the previous one minus nothing catastrophic (monotone here)
+    assert np.all(np.diff(trpo.returns) > -1e-3)
+
+
+def test_npg_step_has_kl_delta_to_second_order(rng):
+    mdp = M.random_mdp(4, 3, rng=rng, gamma=0.8)
+    pol = fl.rl.TabularSoftmax(4, 3)
+    theta = rng.normal(size=pol.dim)
+    for delta in (1e-3, 1e-5):
+        cfg = alg.Config(algo="npg", delta=delta, damping=0.0, cg_iters=pol.dim)
+        _, info = alg.policy_update(theta, alg.exact_model(mdp, pol, theta), cfg)
+        assert info.kl == pytest.approx(delta, rel=20 * np.sqrt(delta))
+
+
+def test_npg_direction_is_the_natural_gradient(rng):
+    """With damping 0 and enough CG iterations, the step is parallel to F^+ g.
+
+    A softmax Fisher is singular (adding one vector to every action's weights leaves the policy
+    unchanged), but g lies in its range and CG from 0 stays there: it finds F^+ g."""
+    mdp = M.random_mdp(3, 2, rng=rng, gamma=0.8)
+    pol = fl.rl.LinearSoftmax(2, features=rng.normal(size=(3, 2)))  # d = 4, rank F = 2
+    theta = rng.normal(size=pol.dim)
+    F = M.exact_fisher(mdp, pol, theta)
+    g = M.exact_gradient(mdp, pol, theta)
+    new, info = alg.policy_update(theta, alg.exact_model(mdp, pol, theta),
+                                  alg.Config(algo="npg", damping=0.0, cg_iters=4))
+    s = np.linalg.pinv(F) @ g
+    step = new - theta
+    np.testing.assert_allclose(step, np.sqrt(2 * 0.01 / (s @ F @ s)) * s, rtol=1e-6)
+
+
+def test_sampled_gradient_matches_exact_on_average(rng):
+    """The sampled local model's gradient, with exact advantages, is E_{d x pi}[A score]."""
+    mdp = M.random_mdp(3, 2, rng=rng, gamma=0.5)
+    pol = fl.rl.TabularSoftmax(3, 2)
+    theta = rng.normal(size=pol.dim)
+    pi = M.policy_table(mdp, pol, theta)
+    d, A = mdp.state_distribution(pi), mdp.advantage(pi)
+    n = 200_000
+    s = rng.choice(3, size=n, p=d)
+    a = pol.sample(theta, s, rng=rng)
+    model = alg.sampled_model(pol, theta, s, a, A[s, a])
+    g_exact = M.exact_gradient(mdp, pol, theta) * (1 - mdp.gamma)
+    terms = pol.score(theta, s, a) * A[s, a][:, None]
+    assert np.all(np.abs(model.grad - g_exact) < 4.5 * terms.std(axis=0) / np.sqrt(n) + 1e-12)
+    vec = rng.normal(size=pol.dim)
+    F = M.exact_fisher(mdp, pol, theta)
+    assert np.max(np.abs(model.fvp(vec) - F @ vec)) < 0.02
+
+
+@pytest.mark.parametrize("algo", ["pg", "npg", "trpo"])
+def test_smoke_cartpole_learns(algo):
+    cfg = alg.Config(algo=algo, num_envs=8, n_steps=64, lr=0.5)
+    env = envs.CartPole(cfg.num_envs)
+    pol = fl.rl.LinearSoftmax(2, n_features=4, bias=True)
+    h = alg.run(env, pol, total_steps=6000, rng=np.random.default_rng(0), config=cfg, eval_every=0)
+    first = np.nanmean(h.returns[:2])
+    last = np.nanmean(h.returns[-3:])
+    assert last > 1.5 * first, (first, last)
+    assert h.env_steps[-1] >= 6000 and np.all(np.diff(h.env_steps) > 0)
+    if algo == "trpo":
+        assert np.all(h.kl[h.accepted] <= cfg.delta)
+
+
+def test_smoke_finite_mdp_env_learns():
+    mdp = M.gridworld(3, slip=0.1, gamma=0.9)
+    pol = fl.rl.TabularSoftmax(9, 4)
+    cfg = alg.Config(algo="trpo", num_envs=8, n_steps=50, gamma=0.9, delta=0.05)
+    env = envs.FiniteMDPEnv(mdp, 8, horizon=50)
+    h = alg.run(env, pol, total_steps=8000, rng=np.random.default_rng(0), config=cfg, eval_every=0)
+    assert M.exact_objective(mdp, pol, h.thetas[-1]) > M.exact_objective(mdp, pol, h.thetas[0]) + 1.0
+
+
+def test_history_steps_to():
+    h = alg.History("trpo", eval_returns=[10.0, 480.0, 500.0], env_steps=[100, 200, 300])
+    assert h.steps_to(475) == 200 and h.steps_to(501) is None
+
+
+def test_bad_config():
+    with pytest.raises(ValueError, match="algo must be one of"):
+        alg.Config(algo="ppo")
+    with pytest.raises(ValueError, match="delta must be > 0"):
+        alg.Config(delta=0.0)
+    with pytest.raises(ValueError, match=r"backtrack_coeff must be in \(0, 1\)"):
+        alg.Config(backtrack_coeff=1.0)
+    with pytest.raises(ValueError, match="cg_iters must be >= 1"):
+        alg.Config(cg_iters=0)
+    with pytest.raises(ValueError, match="damping must be >= 0"):
+        alg.Config(damping=-1.0)
+    with pytest.raises(ValueError, match="env.num_envs must equal config.num_envs"):
+        alg.run(envs.CartPole(2), fl.rl.LinearSoftmax(2, n_features=4), total_steps=10,
+                rng=np.random.default_rng(0), config=alg.Config(num_envs=4))
