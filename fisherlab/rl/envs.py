@@ -40,6 +40,7 @@ class _VectorEnv:
         self.episode_returns: list[float] = []
         self.episode_lengths: list[int] = []
         self.total_steps = 0  # real transitions, reset steps excluded
+        self._any_reset = False
 
     def _record(self, rewards, terminated, truncated):
         # reset steps have reward 0 and both flags false, so they add nothing below
@@ -47,7 +48,8 @@ class _VectorEnv:
         self._ret += rewards
         self._len += ~self.needs_reset
         done = terminated | truncated
-        if done.any():
+        self._any_reset = bool(done.any())
+        if self._any_reset:
             self.episode_returns.extend(self._ret[done].tolist())
             self.episode_lengths.extend(self._len[done].tolist())
             self._ret[done] = 0.0
@@ -107,7 +109,7 @@ class FiniteMDPEnv(_VectorEnv):
         truncated = self.t >= self.horizon
         # next-step autoreset of the copies whose episode ended at the previous step
         r = self.needs_reset
-        if r.any():
+        if self._any_reset:
             nxt[r] = self._draw(np.broadcast_to(self._rho_cdf, (int(r.sum()), self.mdp.n_states)), int(r.sum()))
             self.t[r] = 0
             rewards = np.where(r, 0.0, rewards)
@@ -144,6 +146,7 @@ class CartPole(_VectorEnv):
     theta_threshold = 12 * 2 * np.pi / 360
     x_threshold = 2.4
     _total_mass = masspole + masscart
+    _thresholds = np.array([[x_threshold], [theta_threshold]])
     _polemass_length = masspole * length
 
     def __init__(self, num_envs: int = 16, *, max_episode_steps: int = 500, backend: str = "numpy"):
@@ -173,6 +176,9 @@ class CartPole(_VectorEnv):
             self._rng = rng
             self.state = rng.uniform(-0.05, 0.05, size=(4, self.num_envs))
             self.steps = np.zeros(self.num_envs, dtype=np.int64)
+            self._forces = np.array([-self.force_mag, self.force_mag])
+            self._deriv = np.empty((4, self.num_envs))
+            self._ones = np.ones(self.num_envs)
             obs = self.state.T.astype(np.float32)
         self._start()
         self._started = True
@@ -183,25 +189,25 @@ class CartPole(_VectorEnv):
         # the equations of motion of gymnasium's CartPoleVectorEnv.step (explicit Euler), in the
         # same order of floating-point operations, so that the states agree bit for bit
         x, x_dot, th, th_dot = self.state
-        force = np.where(a == 1, self.force_mag, -self.force_mag)
+        force = self._forces[a]  # -force_mag for action 0, +force_mag for action 1
         costh, sinth = np.cos(th), np.sin(th)
         temp = (force + self._polemass_length * np.square(th_dot) * sinth) / self._total_mass
         thacc = (self.gravity * sinth - costh * temp) / (
             self.length * (4.0 / 3.0 - self.masspole * np.square(costh) / self._total_mass))
         xacc = temp - self._polemass_length * thacc * costh / self._total_mass
-        state = np.empty_like(self.state)
-        state[0] = x + self.tau * x_dot
-        state[1] = x_dot + self.tau * xacc
-        state[2] = th + self.tau * th_dot
-        state[3] = th_dot + self.tau * thacc
-        # |x| > 2.4 is the same test as x < -2.4 or x > 2.4
+        # explicit Euler, (x, x_dot, th, th_dot) += tau * (x_dot, xacc, th_dot, thacc): elementwise
+        # the same floating-point operations as gymnasium's four separate updates
+        deriv = self._deriv
+        deriv[0], deriv[1], deriv[2], deriv[3] = x_dot, xacc, th_dot, thacc
+        state = self.state + self.tau * deriv
+        # |x| > 2.4 or |theta| > 12 degrees: the same tests as gymnasium's four comparisons
         terminated = (np.abs(state[0]) > self.x_threshold) | (np.abs(state[2]) > self.theta_threshold)
         self.steps += 1
         truncated = self.steps >= self.max_episode_steps
-        rewards = np.ones(self.num_envs)
-        r = self.needs_reset  # next-step autoreset of the copies that finished at the previous step
-        if r.any():
-            state[:, r] = self._rng.uniform(-0.05, 0.05, size=(4, int(r.sum())))
+        rewards = self._ones.copy()
+        if self._any_reset:  # next-step autoreset of the copies that finished at the previous step
+            r = self.needs_reset
+            state[:, r] = self._rng.uniform(-0.05, 0.05, size=(4, int(np.count_nonzero(r))))
             self.steps[r] = 0
             rewards[r] = 0.0
             terminated[r] = False

@@ -345,10 +345,12 @@ class _Softmax(Policy):
         return -(np.exp(lp) * lp).sum(axis=1)
 
     def _sample(self, theta, states, rng):
-        # inverse-CDF sampling, one uniform per state
-        cdf = np.cumsum(self._probs(theta, states), axis=1)
+        # inverse-CDF sampling with one uniform u per state: the action is the number of
+        # partial sums of exp(logits) below u times their total (no normalisation needed)
+        z = self._logits(theta, states)
+        cdf = np.cumsum(np.exp(z - z.max(axis=1, keepdims=True)), axis=1)
         u = rng.random(len(cdf))[:, None]
-        return np.minimum((cdf < u * cdf[:, -1:]).sum(axis=1), self.n_actions - 1)
+        return (cdf[:, :-1] < u * cdf[:, -1:]).sum(axis=1)
 
     def _mode(self, theta, states):
         return np.argmax(self._logits(theta, states), axis=1)
