@@ -171,6 +171,8 @@ def kl_gaussian(mean_p, cov_p, mean_q, cov_q, *, base=None) -> np.ndarray:
         \tfrac12\Big[\operatorname{tr}(\Sigma_q^{-1}\Sigma_p) + (\mu_q-\mu_p)^\top\Sigma_q^{-1}(\mu_q-\mu_p)
         - k + \log\frac{\det\Sigma_q}{\det\Sigma_p}\Big].
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     mean_p, mean_q : array of shape (..., k)
@@ -181,8 +183,6 @@ def kl_gaussian(mean_p, cov_p, mean_q, cov_q, *, base=None) -> np.ndarray:
     Returns
     -------
     ndarray of shape (...)
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     mp, mq = v.as_float_array("mean_p", mean_p), v.as_float_array("mean_q", mean_q)
     cp, cq = v.as_float_array("cov_p", cov_p), v.as_float_array("cov_q", cov_q)
@@ -250,6 +250,8 @@ def kl(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.
     Closed form for Gaussian families and the Poisson, exact sums for Bernoulli and categorical,
     adaptive quadrature for Student-t/Cauchy (see the module docstring).
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     family : Family
@@ -267,8 +269,6 @@ def kl(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.
     -------
     ndarray of shape (...)
         Non-negative, zero exactly when the two distributions coincide.
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     _check_family(family)
     scale = _log_base(base)
@@ -317,13 +317,13 @@ def f_divergence(family: Family, theta_p, theta_q, f: FDivergence, *, n_nodes: i
     carries the unit of :math:`f` (nats for :data:`KL`, :data:`REVERSE_KL`,
     :data:`JENSEN_SHANNON`; none for :data:`CHI_SQUARE`, :data:`SQUARED_HELLINGER`).
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     f : FDivergence
         The generator, e.g. :data:`KL`, :data:`JENSEN_SHANNON`, :data:`SQUARED_HELLINGER`,
         :data:`CHI_SQUARE`.
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     _check_family(family)
     if not isinstance(f, FDivergence):
@@ -406,6 +406,8 @@ def quadratic_approximation(F, delta) -> np.ndarray:
     r"""The quadratic form :math:`\tfrac12\Delta^\top F\Delta`, the second-order Taylor
     expansion of :math:`\Delta \mapsto \mathrm{KL}(p_\theta\|p_{\theta+\Delta})` at 0.
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     F : float or array of shape (...) or (..., d, d)
@@ -416,8 +418,6 @@ def quadratic_approximation(F, delta) -> np.ndarray:
     Returns
     -------
     ndarray of shape (...)
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     F = v.as_float_array("F", F)
     delta = v.as_float_array("delta", delta)
@@ -498,6 +498,8 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
     with :math:`c = 1/2` for KL, :math:`1/8` for JS, :math:`f''(1)/2` for an f-divergence
     (:func:`local_coefficient`).
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     family : Family
@@ -512,8 +514,6 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
     divergence : {"kl", "reverse_kl", "js"} or FDivergence
         ``"kl"`` is :math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`, ``"reverse_kl"`` is
         :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)`.
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     _check_family(family)
     theta = family.check_theta(theta)
@@ -566,6 +566,8 @@ def kl_constrained_step(g, F, delta) -> np.ndarray:
     Dense (Cholesky solve); Chapters 4 and 5 replace the solve by conjugate gradient with
     Fisher-vector products (Schulman et al., 2015, Appendix C).
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     g : array of shape (d,)
@@ -578,8 +580,6 @@ def kl_constrained_step(g, F, delta) -> np.ndarray:
     Returns
     -------
     ndarray of shape (d,)
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     F = v.check_symmetric_positive_definite("F", F)
     g = v.as_float_array("g", g)
@@ -600,6 +600,8 @@ def constrained_step_numeric(g, constraint: Callable[[np.ndarray], float], delta
     with the exact-KL trust region, e.g.
     ``constraint = lambda d: kl(family, theta, theta + d)``.
 
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
     Parameters
     ----------
     g : array of shape (d,)
@@ -609,8 +611,6 @@ def constrained_step_numeric(g, constraint: Callable[[np.ndarray], float], delta
         Radius, > 0.
     x0 : array of shape (d,), optional
         Starting point; default a small step along ``g``.
-
-    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     from scipy.optimize import minimize
 

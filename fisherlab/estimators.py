@@ -184,6 +184,8 @@ def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     :math:`t \mapsto p(x;\theta + t u)`. Over unit vectors it ranges from the smallest to the
     largest eigenvalue of :math:`F`, attained at the corresponding eigenvectors.
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Parameters
     ----------
     F : array of shape (..., d, d)
@@ -196,8 +198,6 @@ def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     Returns
     -------
     ndarray of shape (...)
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
     F = v.as_float_array("F", F)
     u = v.as_float_array("u", u)
@@ -218,14 +218,14 @@ def directional_information_mc(scores, u) -> FisherEstimate:
     r"""Monte Carlo information along a unit direction :math:`u`: the mean of
     :math:`(u^\top s_i)^2`, with its standard error.
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Parameters
     ----------
     scores : array of shape (N, d)
         Scores of samples drawn at :math:`\theta`.
     u : array of shape (d,)
         Direction (normalised to unit length here).
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
     scores = v.as_float_array("scores", scores)
     if scores.ndim != 2 or scores.shape[0] < 2:
@@ -246,6 +246,8 @@ def pullback_fisher(F, jacobian) -> np.ndarray:
     :math:`F_\eta = \mathbb{E}[s_\eta s_\eta^\top] = J^\top F_\theta J`: the Fisher matrix is a
     (0,2)-tensor, the metric of the parameter manifold.
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Parameters
     ----------
     F : array of shape (..., d, d)
@@ -256,8 +258,6 @@ def pullback_fisher(F, jacobian) -> np.ndarray:
     Returns
     -------
     ndarray of shape (..., m, m)
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
     F = v.as_float_array("F", F)
     J = v.as_float_array("jacobian", jacobian)
@@ -272,6 +272,8 @@ def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -
     r"""Distance between an estimated and an exact matrix, :math:`\lVert\hat F - F\rVert`
     (divided by :math:`\lVert F\rVert` when ``relative``).
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Parameters
     ----------
     estimate : array of shape (..., d, d)
@@ -284,8 +286,6 @@ def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -
     Returns
     -------
     ndarray of shape (...)
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
     est = v.as_float_array("estimate", estimate)
     ex = v.as_float_array("exact", exact)
@@ -310,6 +310,8 @@ def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -
 class MatrixErrorCurve:
     """Monte Carlo error of an estimated Fisher matrix against the sample size.
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Attributes
     ----------
     n_samples : ndarray of shape (m,)
@@ -324,8 +326,6 @@ class MatrixErrorCurve:
         Least-squares log-log slope of ``mean`` against ``N`` (about -1/2).
     method : str
         ``"score"`` or ``"hessian"``.
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
 
     n_samples: np.ndarray
@@ -352,6 +352,8 @@ def fisher_mc_error(
     The entries of :math:`\hat F_N` are averages of ``N`` i.i.d. terms, so the error shrinks
     like :math:`1/\sqrt N` (log-log slope :math:`-1/2`).
 
+    Introduced in Chapter 2, "The Fisher information matrix".
+
     Parameters
     ----------
     family : Family
@@ -364,8 +366,6 @@ def fisher_mc_error(
     rng : numpy.random.Generator
     method : {"score", "hessian"}
     norm : {"fro", "spectral"}
-
-    Introduced in Chapter 2, "The Fisher information matrix".
     """
     if not isinstance(family, Family) or family.dim < 2:
         raise ValueError("family must be a fisherlab Family with dim >= 2")

@@ -1,0 +1,186 @@
+"""Figures of Chapter 3, "KL divergence and its Taylor expansion".
+
+Every curve is computed by :mod:`fisherlab.divergences` (exact divergences, the quadratic
+approximation, the error fit, the KL-constrained step) from the family's own code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import divergences as D
+from ..families import Family
+from .matrices import draw_ellipse, parameter_grid
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
+
+__all__ = [
+    "kl_vs_quadratic",
+    "error_loglog",
+    "local_ratios",
+    "seed_check",
+    "kl_contours",
+    "constrained_step",
+]
+
+
+def kl_vs_quadratic(ax, family: Family, theta, steps, *, direction=1.0, base=None):
+    r"""Exact :math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`, the reverse
+    :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)` and the shared quadratic
+    :math:`\tfrac12 F\Delta^2` along :math:`\Delta = t u` (signed steps ``t``).
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    t = np.asarray(steps, dtype=float)
+    u = np.asarray(direction, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    step = theta + (t[:, None] * u if family.dim > 1 else t * u)
+    fwd = D.kl(family, theta, step, base=base)
+    rev = D.kl(family, step, theta, base=base)
+    F = family.fisher_exact(theta)
+    quad = D.quadratic_approximation(F, t[:, None] * u if family.dim > 1 else t * u)
+    ax.plot(t, fwd, color=INFORMATIVE, lw=2, label=r"$\mathrm{KL}(p_\theta\,\|\,p_{\theta+\Delta})$")
+    ax.plot(t, rev, color=UNINFORMATIVE, lw=2, label=r"$\mathrm{KL}(p_{\theta+\Delta}\,\|\,p_\theta)$")
+    ax.plot(t, quad, "--", color=NEUTRAL, lw=1.5, label=r"$\frac{1}{2} \Delta^\top F(\theta)\Delta$")
+    ax.set_xlabel(r"step $t$ ($\Delta = t\,u$)")
+    ax.set_ylabel("divergence (nats)" if base is None else f"divergence (log base {base:g})")
+    ax.legend()
+    return fwd, rev, quad
+
+
+def error_loglog(ax, results, labels, *, colors=None, reference_slope: float = 3.0):
+    r"""Approximation error against the step on log-log axes, one line per
+    :class:`fisherlab.divergences.ApproximationError`, with a reference line of slope 3.
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    colors = colors or PALETTE
+    for res, lab, col in zip(results, labels, colors):
+        ax.loglog(res.steps, res.error, "o-", color=col, ms=4, label=f"{lab} (slope {res.slope:.2f})")
+    r0 = results[0]
+    ref = r0.error[-1] * (r0.steps / r0.steps[-1]) ** reference_slope
+    ax.loglog(r0.steps, ref, "--", color=NEUTRAL, label=rf"slope {reference_slope:g}")
+    ax.set_xlabel(r"step length $t$")
+    ax.set_ylabel(r"$|D - c\, t^2 u^\top F u|$")
+    ax.legend(fontsize=8)
+
+
+def local_ratios(ax, family: Family, theta, direction, steps, fdivs):
+    r"""Ratio :math:`D_f(p_{\theta+tu}\|p_\theta) / (t^2 u^\top F u)` against the step for
+    several f-divergences; each tends to :math:`f''(1)/2` (dotted lines).
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    t = np.asarray(steps, dtype=float)
+    u = np.asarray(direction, dtype=float)
+    theta = np.asarray(theta, dtype=float)
+    F = family.fisher_exact(theta)
+    uFu = float(u @ F @ u) if family.dim > 1 else float(F) * float(u) ** 2
+    step = theta + (t[:, None] * u if family.dim > 1 else t * u)
+    ratios = []
+    for f, col in zip(fdivs, PALETTE):
+        r = D.f_divergence(family, step, theta, f) / (t**2 * uFu)
+        ratios.append(r)
+        ax.semilogx(t, r, "o-", ms=3, color=col, label=f"{f.name}: $f''(1)/2 = {f.f2_at_1 / 2:g}$")
+        ax.axhline(f.f2_at_1 / 2, color=col, ls=":", lw=1)
+    ax.set_xlabel(r"step length $t$")
+    ax.set_ylabel(r"$D_f \,/\, (t^2 u^\top F u)$")
+    ax.legend(fontsize=8, loc="center right", bbox_to_anchor=(1.0, 0.62))
+    return np.array(ratios)
+
+
+def seed_check(ax, p0: float, steps):
+    r"""The two-outcome check of the source note, redone: for :math:`p = (p_0, 1-p_0)` and
+    :math:`q = p - (t, -t)`, the ratio of each "approximation" to the exact KL in nats.
+
+    * correct: :math:`\tfrac12\Delta^\top F\Delta` with the Fisher information of the
+      expansion point, :math:`\tfrac12 t^2/(p_0(1-p_0))`, over the KL in nats → 1;
+    * the note's: :math:`\tfrac12(p-q)^\top\operatorname{diag}(p/q^2)(p-q)` over the KL in
+      *bits* → :math:`\ln 2 \approx 0.69`, passing through 1 only by accident.
+
+    Returns ``(correct_ratio, seed_ratio)``.
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    t = np.asarray(steps, dtype=float)
+    p = np.array([p0, 1 - p0])
+    q = p[None, :] - np.stack([t, -t], axis=-1)
+    kl_nats = D.kl_probabilities(p, q)
+    kl_bits = D.kl_probabilities(p, q, base=2)
+    correct = D.quadratic_approximation(1 / (p0 * (1 - p0)), t)
+    seed = 0.5 * np.sum((p - q) ** 2 * p / q**2, axis=-1)
+    ax.plot(t, correct / kl_nats, color=INFORMATIVE, lw=2,
+            label=r"$\frac{1}{2} \Delta^\top F(p)\Delta$ / KL in nats (correct)")
+    ax.plot(t, seed / kl_bits, color=TRUTH, lw=2, label=r"$\frac{1}{2} (p-q)^\top \mathrm{diag}(p/q^2)(p-q)$ / KL in bits (note)")
+    ax.axhline(1, color=NEUTRAL, lw=1)
+    ax.axhline(np.log(2), color=TRUTH, lw=1, ls=":", label=r"$\ln 2$")
+    ax.set_xlabel(r"$t = p_0 - q_0$")
+    ax.set_ylabel("approximation / exact KL")
+    ax.legend(fontsize=8)
+    return correct / kl_nats, seed / kl_bits
+
+
+def kl_contours(ax, family: Family, theta, deltas, *, half_width=1.0, n: int = 161, colors=None, js: bool = False):
+    r"""Exact KL contours :math:`\{\Delta : \mathrm{KL}(p_\theta\|p_{\theta+\Delta}) = \delta\}`
+    (solid) against the Fisher ellipses :math:`\{\Delta : \tfrac12\Delta^\top F\Delta = \delta\}`
+    (dashed) in the plane of steps :math:`\Delta`, for a family with ``dim == 2``.
+
+    With ``js=True`` the solid contours are of the Jensen–Shannon divergence at level
+    :math:`\delta/4`, whose local ellipse is the same.
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    if family.dim != 2:
+        raise ValueError("family must have dim == 2 (a plane of steps)")
+    theta = np.asarray(theta, dtype=float)
+    D1, D2, grid = parameter_grid([0.0, 0.0], half_width, n=n)
+    steps = theta + grid
+    if family.param_names[1] == "sigma":  # keep the scale positive
+        steps[..., 1] = np.maximum(steps[..., 1], 1e-3)
+    values = D.js(family, theta, steps, n_nodes=24) * 4 if js else D.kl(family, theta, steps)
+    F = family.fisher_exact(theta)
+    colors = colors or PALETTE
+    for delta, col in zip(deltas, colors):
+        ax.contour(D1, D2, values, levels=[delta], colors=[col], linewidths=2)
+        draw_ellipse(ax, F, radius=np.sqrt(2 * delta), inverse=True, color=col, lw=1.3, ls="--")
+        ax.plot([], [], color=col, lw=2, label=rf"$\delta = {delta:g}$")
+    ax.plot([], [], color=NEUTRAL, lw=2, label="exact KL" if not js else r"$4\,\mathrm{JS}$")
+    ax.plot([], [], color=NEUTRAL, lw=1.3, ls="--", label=r"$\frac{1}{2}\Delta^\top F\Delta$")
+    ax.plot(0, 0, "+", color=TRUTH, ms=10)
+    ax.set_aspect("equal")
+    ax.set_xlabel(rf"$\Delta_1$ (in ${family.param_tex[0]}$)")
+    ax.set_ylabel(rf"$\Delta_2$ (in ${family.param_tex[1]}$)")
+    ax.legend(loc="upper right", fontsize=8)
+    return values
+
+
+def constrained_step(ax, g, F, delta, *, brute=None, half_width=None):
+    r"""The linear model :math:`g^\top\Delta` (level lines), the trust region
+    :math:`\tfrac12\Delta^\top F\Delta \le \delta`, the Euclidean direction :math:`g` and the
+    KL-constrained step :math:`\Delta^\star` of :func:`fisherlab.divergences.kl_constrained_step`,
+    with an optional brute-force optimum.
+
+    Returns :math:`\Delta^\star`.
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+    """
+    g = np.asarray(g, dtype=float)
+    F = np.asarray(F, dtype=float)
+    star = D.kl_constrained_step(g, F, delta)
+    hw = half_width or 1.6 * float(np.sqrt(2 * delta / np.linalg.eigvalsh(F).min()))
+    D1, D2, grid = parameter_grid([0.0, 0.0], hw, n=81)
+    ax.contour(D1, D2, grid @ g, levels=12, colors=[NEUTRAL], linewidths=0.6, alpha=0.6,
+               linestyles="solid")
+    draw_ellipse(ax, F, radius=np.sqrt(2 * delta), inverse=True, color=INFORMATIVE, lw=2,
+                 label=r"$\frac{1}{2}\Delta^\top F\Delta = \delta$")
+    euclid = np.sqrt(2 * delta / (g @ F @ g)) * g  # the gradient direction, scaled onto the ellipse
+    ax.annotate("", xy=euclid, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=UNINFORMATIVE, lw=2))
+    ax.annotate("", xy=star, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=INFORMATIVE, lw=2.5))
+    ax.plot([], [], color=UNINFORMATIVE, lw=2, label=r"along $g$ (scaled to the boundary)")
+    ax.plot([], [], color=INFORMATIVE, lw=2.5, label=r"$\Delta^\star \propto F^{-1}g$")
+    if brute is not None:
+        ax.plot(*brute, "o", mfc="none", mec=ESTIMATE, ms=12, mew=2, label="brute-force optimum")
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"$\Delta_1$")
+    ax.set_ylabel(r"$\Delta_2$")
+    ax.legend(loc="lower left", fontsize=8)
+    return star

@@ -1,0 +1,445 @@
+"""Figures of Chapter 2, "The Fisher information matrix".
+
+The ellipse of a symmetric positive definite matrix (from its eigen-decomposition) is the one
+reusable routine; every other figure draws what a family's own ``log_likelihood``, ``score``
+and ``fisher_exact`` return, and what the estimators of :mod:`fisherlab.estimators` compute.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import _validate as v
+from ..estimators import MatrixErrorCurve, directional_information
+from ..families import Family
+from .animation import animate
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
+
+__all__ = [
+    "ellipse_points",
+    "draw_ellipse",
+    "parameter_grid",
+    "loglik_contours",
+    "observation_ellipses",
+    "score_histogram",
+    "direction_slices",
+    "directional_polar",
+    "directional_animation",
+    "mc_error_loglog",
+    "null_direction",
+]
+
+
+# ---- the ellipse of an SPD matrix ---------------------------------------------------------
+def ellipse_points(A, *, radius: float = 1.0, center=None, inverse: bool = False, n_points: int = 200) -> np.ndarray:
+    r"""Points on the ellipse of a 2 x 2 symmetric positive definite matrix :math:`A`.
+
+    With the eigen-decomposition :math:`A = V \operatorname{diag}(\lambda_1, \lambda_2) V^\top`:
+
+    * ``inverse=False`` (a covariance ellipse): :math:`\{x : (x-c)^\top A^{-1}(x-c) = r^2\}`,
+      half-axes :math:`r\sqrt{\lambda_i}` along the eigenvectors :math:`v_i`. For the
+      covariance of the score vectors (the Fisher matrix) at :math:`r = 2` it holds about 86%
+      of Gaussian scores (:math:`1 - e^{-r^2/2}`).
+    * ``inverse=True`` (a metric ball): :math:`\{x : (x-c)^\top A (x-c) = r^2\}`, half-axes
+      :math:`r/\sqrt{\lambda_i}`. The trust region :math:`\tfrac12\Delta^\top F\Delta = \delta`
+      is ``ellipse_points(F, radius=sqrt(2 * delta), inverse=True)``.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    A : array of shape (2, 2)
+        Symmetric positive definite.
+    radius : float
+        :math:`r > 0`.
+    center : array of shape (2,), optional
+        Centre :math:`c` (default the origin).
+    inverse : bool
+        Which of the two ellipses.
+    n_points : int
+        Number of points, >= 4.
+
+    Returns
+    -------
+    ndarray of shape (n_points, 2)
+        A closed curve (the first point is repeated at the end).
+    """
+    A = v.check_symmetric_positive_definite("A", A)
+    v.check_shape("A", A, (2, 2))
+    radius = float(v.check_positive("radius", radius))
+    n_points = v.check_int("n_points", n_points, minimum=4)
+    c = np.zeros(2) if center is None else v.check_shape("center", v.as_float_array("center", center), (2,))
+    lam, V = np.linalg.eigh(A)
+    half = radius / np.sqrt(lam) if inverse else radius * np.sqrt(lam)
+    t = np.linspace(0.0, 2 * np.pi, n_points)
+    circle = np.stack([np.cos(t), np.sin(t)], axis=-1)  # (n, 2)
+    return c + (circle * half) @ V.T
+
+
+def draw_ellipse(ax, A, *, radius: float = 1.0, center=None, inverse: bool = False, axes_lines: bool = False, **kw):
+    """Draw :func:`ellipse_points` on ``ax`` (keyword arguments go to ``ax.plot``); with
+    ``axes_lines`` also its two principal half-axes. Returns the line.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    pts = ellipse_points(A, radius=radius, center=center, inverse=inverse)
+    (line,) = ax.plot(pts[:, 0], pts[:, 1], **kw)
+    if axes_lines:
+        c = np.zeros(2) if center is None else np.asarray(center, dtype=float)
+        lam, V = np.linalg.eigh(np.asarray(A, dtype=float))
+        half = radius / np.sqrt(lam) if inverse else radius * np.sqrt(lam)
+        for h, vec in zip(half, V.T):
+            ax.plot(*np.stack([c, c + h * vec]).T, color=line.get_color(), lw=1, ls=":")
+    return line
+
+
+def parameter_grid(center, half_width, n: int = 121):
+    """A square grid around ``center``: returns ``(T1, T2, theta)`` with ``theta`` of shape
+    ``(n, n, 2)`` for family methods and ``T1, T2`` for ``contour``.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    c = v.as_float_array("center", center)
+    v.check_shape("center", c, (2,))
+    hw = np.broadcast_to(v.check_positive("half_width", half_width), (2,))
+    t1 = np.linspace(c[0] - hw[0], c[0] + hw[0], n)
+    t2 = np.linspace(c[1] - hw[1], c[1] + hw[1], n)
+    T1, T2 = np.meshgrid(t1, t2)
+    return T1, T2, np.stack([T1, T2], axis=-1)
+
+
+def _check_2d(family):
+    if not isinstance(family, Family) or family.dim != 2:
+        raise ValueError("family must be a fisherlab Family with dim == 2 (a parameter plane)")
+
+
+def _labels(ax, family, prefix=""):
+    ax.set_xlabel(f"${prefix}{family.param_tex[0]}$")
+    ax.set_ylabel(f"${prefix}{family.param_tex[1]}$")
+
+
+# ---- Figures a and b: log-likelihood contours and gradients in the parameter plane ----------
+def loglik_contours(ax, family: Family, x_obs, theta_true, *, point=None, half_width=3.0, levels: int = 12,
+                    arrow_scale: float = 0.5):
+    r"""Contours of the log-likelihood :math:`\theta \mapsto \ell(\theta; x)` of one observation
+    in the parameter plane, the true parameter, and the gradient (score) at ``point``.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    family : Family
+        A family with ``dim == 2``.
+    x_obs : array of shape (k,)
+        One observation.
+    theta_true : array of shape (2,)
+    point : array of shape (2,), optional
+        Where to draw the gradient vector :math:`s(\theta; x)` (scaled by ``arrow_scale``).
+
+    Returns
+    -------
+    ndarray of shape (2,) or None
+        The score at ``point``.
+    """
+    _check_2d(family)
+    theta_true = np.asarray(theta_true, dtype=float)
+    T1, T2, grid = parameter_grid(theta_true, half_width)
+    ll = family.log_likelihood(grid.reshape(-1, 2), x_obs)[:, 0].reshape(T1.shape)
+    cs = ax.contour(T1, T2, ll, levels=levels, cmap="Blues_r", linewidths=1)
+    ax.clabel(cs, fontsize=7, fmt="%.1f", inline=True)
+    ax.plot(*theta_true, "*", color=TRUTH, ms=14, label=r"true $\theta^*$", zorder=5)
+    out = None
+    if point is not None:
+        point = np.asarray(point, dtype=float)
+        out = family.score(point, x_obs)[0]
+        ax.plot(*point, "o", color=ESTIMATE, ms=6, zorder=5)
+        ax.annotate("", xy=point + arrow_scale * out, xytext=point,
+                    arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=ESTIMATE, lw=2))
+        ax.plot([], [], color=ESTIMATE, lw=2, label=r"gradient $\nabla_\theta\ell(\theta; x)$")
+    ax.set_aspect("equal")
+    _labels(ax, family)
+    ax.legend(loc="upper left")
+    return out
+
+
+def observation_ellipses(ax, family: Family, x, theta_true, *, half_width=3.5, drop: float = 2.0,
+                         arrow_scale: float = 0.25):
+    r"""One log-likelihood contour per observation (the level :math:`\max\ell - \text{drop}`)
+    and each observation's gradient vector at the true parameter.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    family : Family
+        A family with ``dim == 2``.
+    x : array of shape (n, k)
+        Observations.
+    theta_true : array of shape (2,)
+    drop : float
+        Each contour is drawn ``drop`` below its own maximum (over the grid).
+
+    Returns
+    -------
+    ndarray of shape (n, 2)
+        The scores at the truth.
+    """
+    _check_2d(family)
+    theta_true = np.asarray(theta_true, dtype=float)
+    T1, T2, grid = parameter_grid(theta_true, half_width, n=101)
+    ll = family.log_likelihood(grid.reshape(-1, 2), x).reshape(T1.shape + (-1,))  # (g, g, n)
+    for i in range(ll.shape[-1]):
+        ax.contour(T1, T2, ll[..., i], levels=[ll[..., i].max() - drop], colors=[NEUTRAL], linewidths=0.8, alpha=0.6,
+                   linestyles="solid")
+    s = family.score(theta_true, x)
+    for si in s:
+        ax.annotate("", xy=theta_true + arrow_scale * si, xytext=theta_true,
+                    arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=INFORMATIVE, lw=1, alpha=0.7))
+    ax.plot(*theta_true, "*", color=TRUTH, ms=14, zorder=5, label=r"true $\theta^*$")
+    ax.plot([], [], color=NEUTRAL, lw=0.8, label=r"one contour of $\ell(\theta; x_i)$ per observation")
+    ax.plot([], [], color=INFORMATIVE, lw=1, label=r"gradients $s(\theta^*; x_i)$")
+    ax.set_aspect("equal")
+    _labels(ax, family)
+    ax.legend(loc="upper left")
+    return s
+
+
+# ---- Figures c and d: the distribution of the score vectors -------------------------------
+def score_histogram(ax, scores, *, fisher=None, extent: float = 6.0, bins: int = 50, radius: float = 2.0,
+                    title=None, family: Family | None = None):
+    r"""2-D histogram of score vectors, with optional covariance ellipses.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    scores : array of shape (N, 2)
+        Score vectors :math:`s(\theta; x_i)`.
+    fisher : array of shape (2, 2), optional
+        Draw its covariance ellipse (:func:`ellipse_points`, radius ``radius``) centred at 0,
+        together with the ellipse of the sample covariance of ``scores`` about their mean.
+    extent : float
+        The axes show ``[-extent, extent]^2``.
+
+    Returns
+    -------
+    ndarray of shape (2,)
+        The sample mean of the scores.
+    """
+    scores = v.as_float_array("scores", scores)
+    v.check_shape("scores", scores, (None, 2))
+    edges = np.linspace(-extent, extent, bins + 1)
+    ax.hist2d(scores[:, 0], scores[:, 1], bins=[edges, edges], cmap="Greys")
+    mean = scores.mean(axis=0)
+    ax.axhline(0, color=NEUTRAL, lw=0.6)
+    ax.axvline(0, color=NEUTRAL, lw=0.6)
+    ax.plot(*mean, "P", color=TRUTH, ms=9, label=f"mean score ({mean[0]:.2f}, {mean[1]:.2f})", zorder=5)
+    if fisher is not None:
+        draw_ellipse(ax, fisher, radius=radius, color=INFORMATIVE, lw=2.2, axes_lines=True,
+                     label=rf"exact $F$: $s^\top F^{{-1}} s = {radius:g}^2$")
+        cov = np.cov(scores.T)
+        draw_ellipse(ax, cov, radius=radius, center=mean, color=ESTIMATE, lw=1.5, ls="--",
+                     label="covariance of the sampled scores")
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    names = family.param_tex if family is not None else (r"\theta_1", r"\theta_2")
+    ax.set_xlabel(rf"$\partial\ell/\partial {names[0]}$")
+    ax.set_ylabel(rf"$\partial\ell/\partial {names[1]}$")
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8)
+    return mean
+
+
+# ---- Figure e: directions of information ----------------------------------------------------
+def direction_slices(axes, family: Family, x, theta_true, directions, *, t_max: float = 2.0, colors=None,
+                     max_curves: int = 40):
+    r"""Log-likelihood curves restricted to lines :math:`t \mapsto \theta^* + t u` through the
+    truth, one panel per direction: the sub-family along :math:`u` has Fisher information
+    :math:`u^\top F u`, and the curves are narrower (the truth easier to locate) where it is large.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    axes : sequence of Axes
+        One per direction.
+    x : array of shape (n, k)
+        Observations.
+    directions : array of shape (m, 2)
+        Directions (normalised here).
+
+    Returns
+    -------
+    ndarray of shape (m,)
+        The directional informations :math:`u^\top F(\theta^*) u`.
+    """
+    _check_2d(family)
+    theta_true = np.asarray(theta_true, dtype=float)
+    U = np.asarray(directions, dtype=float)
+    U = U / np.linalg.norm(U, axis=1, keepdims=True)
+    info = directional_information(family.fisher_exact(theta_true), U)
+    colors = colors or [INFORMATIVE if i == np.argmax(info) else UNINFORMATIVE for i in range(len(U))]
+    t = np.linspace(-t_max, t_max, 201)
+    for ax, u, inf, col in zip(axes, U, info, colors):
+        ll = family.log_likelihood(theta_true + t[:, None] * u, x[:max_curves])  # (g, n)
+        ll = ll - ll.max(axis=0)
+        ax.plot(t, ll, color=col, lw=0.8, alpha=0.5)
+        votes = t[np.argmax(ll, axis=0)]
+        ax.plot(votes, np.full_like(votes, -0.2), "|", color=col, ms=10)
+        ax.axvline(0, color=TRUTH, ls="--", lw=1.2)
+        ax.set_ylim(-4, 0.5)
+        ax.set_xlabel(r"$t$ along $\theta^* + t u$")
+        ax.set_title(rf"$u = ({u[0]:.2f}, {u[1]:.2f})$: $u^\top F u = {inf:.2f}$")
+    axes[0].set_ylabel(r"$\ell(\theta^* + t u; x_i) - \max$")
+    return info
+
+
+def directional_polar(ax, F, *, color=INFORMATIVE, label=None, n_angles: int = 361):
+    r"""Polar curve :math:`\varphi \mapsto u_\varphi^\top F u_\varphi`,
+    :math:`u_\varphi = (\cos\varphi, \sin\varphi)`, on a polar ``ax``; marks the largest value.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    phi = np.linspace(0, 2 * np.pi, n_angles)
+    U = np.stack([np.cos(phi), np.sin(phi)], axis=-1)
+    info = directional_information(F, U)
+    ax.plot(phi, info, color=color, lw=2, label=label)
+    k = int(np.argmax(info))
+    ax.plot([phi[k], phi[k]], [0, info[k]], color=color, lw=1, ls=":")
+    return phi, info
+
+
+def directional_animation(F, scores, *, n_frames: int = 30, extent: float = 5.0, alt: str):
+    r"""Animation: a unit direction :math:`u` rotates over the cloud of score vectors (left);
+    the variance of the projections :math:`u^\top s` — the information :math:`u^\top F u` —
+    is traced on a polar plot (right). Offline-playable HTML (:func:`fisherlab.viz.animation.animate`).
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    F : array of shape (2, 2)
+        The exact Fisher matrix.
+    scores : array of shape (N, 2)
+        Score vectors at the truth; the Monte Carlo variance of :math:`u^\top s` is marked
+        on the polar plot next to the exact curve.
+    """
+    F = v.check_symmetric_positive_definite("F", F)
+    scores = v.check_shape("scores", v.as_float_array("scores", scores), (None, 2))
+    fig = plt.figure(figsize=(8.4, 4.0))
+    ax1 = fig.add_subplot(1, 2, 1)
+    ax2 = fig.add_subplot(1, 2, 2, projection="polar")
+    pts = scores[:1500]
+    ax1.scatter(pts[:, 0], pts[:, 1], s=3, color=NEUTRAL, alpha=0.35)
+    draw_ellipse(ax1, F, radius=2.0, color=INFORMATIVE, lw=1.5)
+    ax1.set_xlim(-extent, extent)
+    ax1.set_ylim(-extent, extent)
+    ax1.set_aspect("equal")
+    ax1.set_xlabel(r"$s_1$")
+    ax1.set_ylabel(r"$s_2$")
+    (uline,) = ax1.plot([], [], color=TRUTH, lw=2)
+    (proj,) = ax1.plot([], [], ".", color=ESTIMATE, ms=2, alpha=0.5)
+    phi_all = np.linspace(0, 2 * np.pi, 361)
+    info_all = directional_information(F, np.stack([np.cos(phi_all), np.sin(phi_all)], -1))
+    ax2.plot(phi_all, info_all, color=INFORMATIVE, lw=0.8, alpha=0.3)
+    (trace,) = ax2.plot([], [], color=INFORMATIVE, lw=2, label=r"exact $u^\top F u$")
+    (mc,) = ax2.plot([], [], "o", color=ESTIMATE, ms=4, label=r"sample variance of $u^\top s$")
+    ax2.set_ylim(0, 1.1 * info_all.max())
+    ax2.legend(loc="lower left", bbox_to_anchor=(-0.15, -0.2), fontsize=8)
+    frames = np.linspace(0, np.pi, n_frames, endpoint=False)
+    mc_phi, mc_val = [], []
+
+    def update(phi):
+        u = np.array([np.cos(phi), np.sin(phi)])
+        uline.set_data([-extent * u[0], extent * u[0]], [-extent * u[1], extent * u[1]])
+        p = pts @ u
+        proj.set_data(p * u[0], p * u[1])
+        mask = phi_all <= phi + 1e-12
+        trace.set_data(np.concatenate([phi_all[mask], phi_all[mask] + np.pi]),
+                       np.concatenate([info_all[mask], info_all[mask]]))
+        if phi == frames[0]:
+            mc_phi.clear()
+            mc_val.clear()
+        mc_phi.append(phi)
+        mc_val.append(float(np.mean((scores @ u) ** 2)))
+        mc.set_data(np.array(mc_phi), np.array(mc_val))
+        ax1.set_title(rf"$u = ({u[0]:.2f}, {u[1]:.2f})$")
+        ax2.set_title(rf"$u^\top F u = {u @ F @ u:.2f}$")
+        return uline, proj, trace, mc
+
+    fig.tight_layout()
+    return animate(fig, update, frames, alt=alt)
+
+
+# ---- Figure f: Monte Carlo error, rank deficiency ------------------------------------------
+def mc_error_loglog(ax, curves, *, labels=None):
+    r"""Relative error of Monte Carlo Fisher matrices against the sample size ``N`` (log-log),
+    with error bars (two standard errors) and a reference line of slope :math:`-1/2`.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    curves : MatrixErrorCurve or sequence of them
+        From :func:`fisherlab.estimators.fisher_mc_error`.
+    """
+    curves = [curves] if isinstance(curves, MatrixErrorCurve) else list(curves)
+    labels = labels or [f"{c.method} estimator" for c in curves]
+    for c, lab, col in zip(curves, labels, (ESTIMATE, INFORMATIVE, UNINFORMATIVE)):
+        ax.errorbar(c.n_samples, c.mean, yerr=2 * c.stderr, fmt="o-", color=col, capsize=3,
+                    label=f"{lab} (fitted slope {c.slope:.2f})")
+    c0 = curves[0]
+    ref = c0.mean[0] * np.sqrt(c0.n_samples[0] / c0.n_samples)
+    ax.plot(c0.n_samples, ref, "--", color=NEUTRAL, label=r"$\propto 1/\sqrt{N}$")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(r"number of samples $N$")
+    ax.set_ylabel(r"$\|\hat F_N - F\|_F \,/\, \|F\|_F$")
+    ax.legend()
+
+
+def null_direction(axes, family: Family, theta_true, *, half_width: float = 3.0):
+    r"""The categorical family's singular Fisher matrix, in two panels.
+
+    Left: the expected log-likelihood :math:`\theta \mapsto \mathbb{E}_{x\sim p_{\theta^*}}\ell(\theta; x)`
+    on the plane through :math:`\theta^*` spanned by :math:`\mathbb 1/\sqrt k` and an
+    informative eigenvector: the contours are straight lines parallel to :math:`\mathbb 1`.
+    Right: the eigenvalues of :math:`F(\theta^*)`, one of them zero.
+
+    Returns the eigenvalues of :math:`F(\theta^*)`.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    ax1, ax2 = axes
+    theta_true = np.asarray(theta_true, dtype=float)
+    k = theta_true.size
+    F = family.fisher_exact(theta_true)
+    lam, V = np.linalg.eigh(F)
+    one = np.ones(k) / np.sqrt(k)
+    w = V[:, -1]  # the most informative direction (orthogonal to 1)
+    a = np.linspace(-half_width, half_width, 121)
+    A, B = np.meshgrid(a, a)
+    thetas = theta_true + A[..., None] * one + B[..., None] * w
+    p_true = np.exp(family.log_likelihood(theta_true, np.arange(k)))
+    expected = family.log_likelihood(thetas.reshape(-1, k), np.arange(k)) @ p_true
+    cs = ax1.contour(A, B, expected.reshape(A.shape), levels=14, cmap="Blues_r")
+    ax1.clabel(cs, fontsize=7, fmt="%.2f")
+    ax1.plot(0, 0, "*", color=TRUTH, ms=14, label=r"$\theta^*$")
+    ax1.annotate("", xy=(1.5, 0), xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=UNINFORMATIVE, lw=2))
+    ax1.annotate("", xy=(0, 1.5), xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", shrinkA=0, shrinkB=0, color=INFORMATIVE, lw=2))
+    ax1.set_xlabel(r"$a$ in $\theta^* + a\,\mathbb{1}/\sqrt{k} + b\,w$ (no information)")
+    ax1.set_ylabel(r"$b$ (top eigenvector $w$ of $F$)")
+    ax1.set_title(r"$\mathbb{E}_{\theta^*}[\ell(\theta; x)]$ is flat along $\mathbb{1}$")
+    ax1.legend(loc="upper left")
+    colors = [UNINFORMATIVE if abs(x) < 1e-12 else INFORMATIVE for x in lam]
+    ax2.bar(np.arange(k), np.maximum(lam, 0), color=colors)
+    for i, x in enumerate(lam):
+        ax2.text(i, max(x, 0) + 0.005, f"{abs(x) if abs(x) < 1e-12 else x:.3f}", ha="center", fontsize=8)
+    ax2.set_xticks(np.arange(k))
+    ax2.set_xlabel("eigenvalue index")
+    ax2.set_ylabel(r"eigenvalue of $F = \mathrm{diag}(p) - pp^\top$")
+    ax2.set_title(rf"rank $k-1 = {k - 1}$: one zero eigenvalue, eigenvector $\mathbb{{1}}$")
+    return lam
