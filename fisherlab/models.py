@@ -55,13 +55,12 @@ class GaussianMLE:
     written in one of three coordinates :math:`\theta`, each a smooth map
     :math:`\phi(\theta) = (\mu, \sigma)`:
 
-    ============== =========================== ======================================================
-    name           :math:`\theta`              :math:`F(\theta)`
-    ============== =========================== ======================================================
-    ``"mu_sigma"``  :math:`(\mu, \sigma)`       :math:`\operatorname{diag}(1/\sigma^2,\ 2/\sigma^2)`
-    ``"mu_log_sigma"`` :math:`(\mu, \log\sigma)` :math:`\operatorname{diag}(1/\sigma^2,\ 2)`
-    ``"mu_var"``    :math:`(\mu, \sigma^2)`     :math:`\operatorname{diag}(1/\sigma^2,\ 1/(2\sigma^4))`
-    ============== =========================== ======================================================
+    * ``"mu_sigma"``: :math:`\theta = (\mu, \sigma)`,
+      :math:`F(\theta) = \operatorname{diag}(1/\sigma^2,\ 2/\sigma^2)`;
+    * ``"mu_log_sigma"``: :math:`\theta = (\mu, \log\sigma)`,
+      :math:`F(\theta) = \operatorname{diag}(1/\sigma^2,\ 2)`;
+    * ``"mu_var"``: :math:`\theta = (\mu, \sigma^2)`,
+      :math:`F(\theta) = \operatorname{diag}(1/\sigma^2,\ 1/(2\sigma^4))`.
 
     The derivatives come from :class:`fisherlab.NormalMeanScale` (coordinates
     :math:`(\mu,\sigma)`) by the chain rule, with :math:`J = \partial\phi/\partial\theta`

@@ -201,11 +201,14 @@ def natural_gradient(model, theta, grad=None, *, fisher: str = "exact", damping:
 
 
 def _safe_loss(model, theta) -> float:
-    """The loss, or +inf outside the parameter space (so a line search rejects the point)."""
+    """The loss, or +inf outside the parameter space or where it overflows (so a line search
+    rejects the point)."""
     try:
-        return float(model.loss(theta))
+        with np.errstate(all="ignore"):  # overflow far out is a rejection, not a warning
+            value = float(model.loss(theta))
     except ValueError:
         return np.inf
+    return value if np.isfinite(value) else np.inf
 
 
 def descend(

@@ -6,6 +6,7 @@ Math modules never import this package. Importing it applies the course style.
 from . import animation, style
 from . import divergences, matrices
 from . import scores
+from . import optim
 from .animation import animate, to_html
 from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, use_style
 
