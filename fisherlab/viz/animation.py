@@ -23,16 +23,17 @@ from PIL import Image
 
 __all__ = ["animate", "to_html"]
 
+# Characters present in common system fonts (the typographic media-control symbols are not)
 _ICONS = {
     "fa fa-minus": "&#8722;",
     "fa fa-plus": "+",
-    "fa fa-fast-backward": "&#9198;",
-    "fa fa-step-backward": "&#9664;&#8739;",
+    "fa fa-fast-backward": "|&#9664;&#9664;",
+    "fa fa-step-backward": "|&#9664;",
     "fa fa-play fa-flip-horizontal": "&#9664;",
     "fa fa-pause": "&#10074;&#10074;",
     "fa fa-play": "&#9654;",
-    "fa fa-step-forward": "&#8739;&#9654;",
-    "fa fa-fast-forward": "&#9197;",
+    "fa fa-step-forward": "&#9654;|",
+    "fa fa-fast-forward": "&#9654;&#9654;|",
 }
 
 
