@@ -263,49 +263,58 @@ def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_gr
     exact_all = np.array([r[1] for r in rows])
     fine = np.linspace(scales.min(), scales.max(), 200)
     exact_fine = np.array([float(make_family(s).fisher_exact(truth)) for s in fine])
+    theta_grid = np.asarray(theta_grid, dtype=float)
+    h_lo, h_hi = -5.2 * exact_all.max(), 2.4 * exact_all.max()
+    edges = np.linspace(h_lo, h_hi, 31)
+    n_curves = 40
+
+    # draw every artist once; frames only change their data
     fig, (ax_c, ax_h, ax_i) = plt.subplots(1, 3, figsize=(10.0, 3.6), gridspec_kw={"width_ratios": [2, 1.2, 2]})
-    h_lo = -1.3 * exact_all.max() * 4
-    h_hi = 0.6 * exact_all.max() * 4
+    curve_lines = ax_c.plot(theta_grid, np.zeros((theta_grid.size, n_curves)), color=INFORMATIVE, lw=0.7, alpha=0.4)
+    ax_c.axvline(truth, color=TRUTH, ls="--", lw=1.5)
+    ax_c.axhline(0, color="black", lw=0.6)
+    ax_c.set_ylim(h_lo, h_hi)
+    ax_c.set_xlabel(r"$\mu$")
+    ax_c.set_ylabel(r"$\partial^2_\mu \ell(\mu; x_i)$")
+    curve_title = ax_c.set_title("")
+    bars = ax_h.barh(edges[:-1], np.zeros(len(edges) - 1), height=np.diff(edges), align="edge", color=INFORMATIVE,
+                     alpha=0.6)
+    mean_line = ax_h.axhline(0.0, color=ESTIMATE, lw=2, label="mean")
+    info_line = ax_h.axhline(0.0, color=TRUTH, lw=1.5, ls="--", label="$-I$")
+    ax_h.set_ylim(h_lo, h_hi)
+    ax_h.set_xlim(0, n_samples * 0.5)
+    ax_h.tick_params(labelleft=False)
+    ax_h.set_xlabel("count")
+    ax_h.set_title(r"at $\mu^*$", fontsize=10)
+    ax_h.legend(loc="lower right", fontsize=8)
+    ax_i.plot(fine, exact_fine, color=TRUTH, lw=1.5, label=r"exact $I$")
+    (hess_points,) = ax_i.plot([], [], "o", color=ESTIMATE, label=r"$-\overline{\partial^2 \ell}$ (Monte Carlo)")
+    (score_points,) = ax_i.plot([], [], "x", color=INFORMATIVE, ms=7, label=r"$\overline{s^2}$ (Monte Carlo)")
+    ax_i.set_xlim(scales.max() * 1.05, scales.min() * 0.9)
+    ax_i.set_ylim(0, exact_all.max() * 1.15)
+    ax_i.set_xlabel("scale (narrower to the right)")
+    ax_i.set_ylabel("information")
+    ax_i.set_title("narrower family, more information")
+    ax_i.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
 
     def update(k):
         scale = scales[k]
         family = make_family(scale)
         x = family.sample(truth, n_samples, rng=np.random.default_rng(seed))
-        for ax in (ax_c, ax_h, ax_i):
-            ax.clear()
-        curves = family.hessian(np.asarray(theta_grid), x)
-        ax_c.plot(theta_grid, curves[:, :40], color=INFORMATIVE, lw=0.7, alpha=0.4)
-        ax_c.axvline(truth, color=TRUTH, ls="--", lw=1.5)
-        ax_c.axhline(0, color="black", lw=0.6)
-        ax_c.set_ylim(h_lo, h_hi)
-        ax_c.set_xlabel(r"$\mu$")
-        ax_c.set_ylabel(r"$\partial^2_\mu \ell(\mu; x_i)$")
-        ax_c.set_title(f"scale {scale:.2f}: curvature of each observation")
+        curves = family.hessian(theta_grid, x[:n_curves])  # (g, n_curves)
+        for line, column in zip(curve_lines, curves.T):
+            line.set_ydata(column)
+        curve_title.set_text(f"scale {scale:.2f}: curvature of each observation")
         h = family.hessian(truth, x)
-        ax_h.hist(np.clip(h, h_lo, h_hi), bins=np.linspace(h_lo, h_hi, 31), orientation="horizontal",
-                  color=INFORMATIVE, alpha=0.6)
-        ax_h.axhline(h.mean(), color=ESTIMATE, lw=2, label=f"mean {h.mean():.3f}")
-        ax_h.axhline(-rows[k][1], color=TRUTH, lw=1.5, ls="--", label=f"$-I$ = {-rows[k][1]:.3f}")
-        ax_h.set_ylim(h_lo, h_hi)
-        ax_h.tick_params(labelleft=False)
-        ax_h.set_xlabel("count")
-        ax_h.set_title(r"at $\mu^*$", fontsize=10)
-        ax_h.legend(loc="lower right", fontsize=8)
-        ax_i.plot(fine, exact_fine, color=TRUTH, lw=1.5, label=r"exact $I$")
+        counts, _ = np.histogram(np.clip(h, h_lo, h_hi), bins=edges)
+        for bar, count in zip(bars, counts):
+            bar.set_width(count)
+        mean_line.set_ydata([h.mean(), h.mean()])
+        info_line.set_ydata([-rows[k][1], -rows[k][1]])
         done = rows[: k + 1]
-        ax_i.plot([r[0] for r in done], [r[2].value for r in done], "o", color=ESTIMATE,
-                  label=r"$-\overline{\partial^2 \ell}$ (Monte Carlo)")
-        ax_i.plot([r[0] for r in done], [r[3].value for r in done], "x", color=INFORMATIVE, ms=7,
-                  label=r"$\overline{s^2}$ (Monte Carlo)")
-        ax_i.set_xlim(scales.max() * 1.05, scales.min() * 0.9)
-        ax_i.set_ylim(0, exact_all.max() * 1.15)
-        ax_i.set_xlabel("scale (narrower to the right)")
-        ax_i.set_ylabel("information")
-        ax_i.set_title("narrower family, more information")
-        ax_i.legend(loc="upper left", fontsize=8)
-
-    update(0)
-    fig.tight_layout()  # once: clearing the axes keeps their positions
+        hess_points.set_data([r[0] for r in done], [r[2].value for r in done])
+        score_points.set_data([r[0] for r in done], [r[3].value for r in done])
 
     html = animate(fig, update, range(len(scales)), interval=interval,
                    alt=("Animation: as a Cauchy family narrows, the second derivatives of the "
