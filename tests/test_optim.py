@@ -185,3 +185,49 @@ def test_descend_bad_inputs(logistic):
     emp_singular = SoftmaxRegression(np.ones((1, 2)), [1])  # rank-one empirical Fisher
     with pytest.raises(ValueError, match="must be positive definite"):
         natural_gradient(emp_singular, np.zeros(2), fisher="empirical")
+
+
+# ---- figures of Chapter 4 (fisherlab.viz.optim): they draw what the library computes ----------
+def test_viz_optim_figures_draw_library_results(rng):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figs = fl.viz.optim
+    x = rng.normal(1.0, 2.0, size=100)
+    model = GaussianMLE(x, "mu_sigma")
+    theta = np.array([-1.0, 0.7])
+    step_e, step_n = figs.metric_balls(model, theta, radius=0.05)
+    F = model.fisher_exact(theta)
+    assert 0.5 * step_n @ F @ step_n == pytest.approx(0.05)
+    assert 0.5 * step_e @ step_e == pytest.approx(0.05)
+    assert model.grad(theta) @ step_n < 0 and model.grad(theta) @ step_e < 0
+    plt.close("all")
+
+    paths = {m: {p: GaussianMLE(x, p).to_mu_sigma(
+        descend(GaussianMLE(x, p), GaussianMLE(x, p).from_mu_sigma([-1.0, 1.0]), method=m, lr=0.05, n_steps=5).thetas)
+        for p in GaussianMLE.PARAMETERISATIONS} for m in ("gd", "ngd")}
+    axes = figs.invariance_paths(model, paths, mle=model.mle())
+    assert len(axes[1].get_lines()) >= 3
+    plt.close("all")
+
+    fields_models = {"a": GaussianMLE(x, "mu_log_sigma")}
+    fields = figs.direction_fields(fields_models, mu_range=(-2, 3), log_sigma_range=(0, 1.5), n_grid=5)
+    m = fields_models["a"]
+    point = np.array([np.linspace(-2, 3, 5)[1], np.linspace(0, 1.5, 5)[3]])
+    want = -np.linalg.solve(m.fisher_exact(point) + 1e-8 * np.eye(2), m.grad(point))
+    np.testing.assert_allclose(fields["a"]["exact"][3, 1], want, rtol=1e-10)
+    np.testing.assert_allclose(fields["a"]["gd"][3, 1], -m.grad(point), rtol=1e-12)
+    plt.close("all")
+
+    ax = figs.convergence_curves({1: {"gd": np.array([1.0, 0.5, 0.2]), "ngd": np.array([1.0, 0.1, 0.0])}}, 0.0)
+    assert len(ax.get_lines()) == 2
+    ax = figs.cost_scaling([10, 20, 40], {"a": np.array([1e-3, 4e-3, 1.6e-2])}, slopes={"a": 2.0})
+    assert "slope 2.00" in ax.get_legend().get_texts()[0].get_text()
+    res = fl.linalg.cg(np.diag([1.0, 2.0, 3.0]), np.ones(3), cg_iters=5)
+    ax = figs.cg_residuals({"plain": res}, tol=1e-6)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), res.residual_norms / res.residual_norms[0])
+    axes = figs.kfac_comparison(np.eye(4), 1.1 * np.eye(4))
+    assert "0.100" in axes[2].get_title()
+    plt.close("all")
