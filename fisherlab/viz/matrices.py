@@ -23,6 +23,7 @@ __all__ = [
     "loglik_contours",
     "observation_ellipses",
     "score_histogram",
+    "score_field",
     "direction_slices",
     "directional_polar",
     "directional_animation",
@@ -253,6 +254,48 @@ def score_histogram(ax, scores, *, fisher=None, extent: float = 6.0, bins: int =
     return mean
 
 
+def score_field(ax, family: Family, x, theta_true, *, half_width=2.5, n_arrows: int = 13):
+    r"""The mean score as a vector field over the parameter plane,
+    :math:`\theta \mapsto \bar s(\theta) = \frac1n\sum_i s(\theta; x_i)`, over contours of the
+    mean log-likelihood. With :math:`x_i \sim p(\cdot;\theta^*)` it estimates
+    :math:`\mathbb{E}_{\theta^*}[s(\theta; x)]`, which vanishes at :math:`\theta = \theta^*` and
+    nowhere else for an identifiable family; the arrows point towards the maximum-likelihood
+    estimate.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    family : Family
+        A family with ``dim == 2``.
+    x : array of shape (n, k)
+        Observations drawn at the truth.
+    theta_true : array of shape (2,)
+    n_arrows : int
+        Arrows per side of the grid.
+
+    Returns
+    -------
+    ndarray of shape (n_arrows, n_arrows, 2)
+        The mean score at each grid point.
+    """
+    _check_2d(family)
+    theta_true = np.asarray(theta_true, dtype=float)
+    T1, T2, grid = parameter_grid(theta_true, half_width, n=61)
+    mean_ll = family.log_likelihood(grid.reshape(-1, 2), x).mean(axis=-1).reshape(T1.shape)
+    drops = np.array([6.0, 3.0, 1.5, 0.75, 0.25, 0.05])  # contour levels below the maximum
+    ax.contour(T1, T2, mean_ll, levels=mean_ll.max() - drops, cmap="Blues_r", linewidths=0.8)
+    A1, A2, arrows = parameter_grid(theta_true, half_width, n=n_arrows)
+    field = family.score(arrows.reshape(-1, 2), x).mean(axis=-2).reshape(A1.shape + (2,))
+    ax.quiver(A1, A2, field[..., 0], field[..., 1], color=ESTIMATE, angles="xy", width=0.004)
+    ax.plot(*theta_true, "*", color=TRUTH, ms=14, zorder=5, label=r"true $\theta^*$")
+    ax.plot([], [], color=ESTIMATE, lw=2, label=r"mean score $\bar s(\theta)$")
+    ax.set_aspect("equal")
+    _labels(ax, family)
+    ax.legend(loc="upper left")
+    return field
+
+
 # ---- Figure e: directions of information ----------------------------------------------------
 def direction_slices(axes, family: Family, x, theta_true, directions, *, t_max: float = 2.0, colors=None,
                      max_curves: int = 40):
@@ -312,10 +355,15 @@ def directional_polar(ax, F, *, color=INFORMATIVE, label=None, n_angles: int = 3
     return phi, info
 
 
-def directional_animation(F, scores, *, n_frames: int = 30, extent: float = 5.0, alt: str):
+def directional_animation(F, scores, *, n_frames: int = 24, extent: float = 5.0, alt: str):
     r"""Animation: a unit direction :math:`u` rotates over the cloud of score vectors (left);
     the variance of the projections :math:`u^\top s` — the information :math:`u^\top F u` —
-    is traced on a polar plot (right). Offline-playable HTML (:func:`fisherlab.viz.animation.animate`).
+    is traced as a polar curve :math:`\varphi \mapsto (u_\varphi^\top F u_\varphi)\,u_\varphi`
+    (right). Offline-playable HTML (:func:`fisherlab.viz.animation.animate`).
+
+    The polar curve is drawn on ordinary axes, and the per-frame titles are plain text: both keep
+    the rendering of each frame cheap (a polar projection and per-frame mathtext cost several
+    times more).
 
     Introduced in Chapter 2, "The Fisher information matrix".
 
@@ -324,15 +372,21 @@ def directional_animation(F, scores, *, n_frames: int = 30, extent: float = 5.0,
     F : array of shape (2, 2)
         The exact Fisher matrix.
     scores : array of shape (N, 2)
-        Score vectors at the truth; the Monte Carlo variance of :math:`u^\top s` is marked
-        on the polar plot next to the exact curve.
+        Score vectors at the truth; the sample variance of :math:`u^\top s` is marked next to
+        the exact curve.
+    n_frames : int
+        Number of directions, spread over half a turn (the curve is symmetric).
+    extent : float
+        The score panel shows ``[-extent, extent]^2``.
+    alt : str
+        Alt text of the animation.
     """
     F = v.check_symmetric_positive_definite("F", F)
+    v.check_shape("F", F, (2, 2))
     scores = v.check_shape("scores", v.as_float_array("scores", scores), (None, 2))
-    fig = plt.figure(figsize=(8.4, 4.0))
-    ax1 = fig.add_subplot(1, 2, 1)
-    ax2 = fig.add_subplot(1, 2, 2, projection="polar")
-    pts = scores[:1500]
+    n_frames = v.check_int("n_frames", n_frames, minimum=2)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.7))
+    pts = scores[:600]  # enough to show the cloud; every frame is an embedded PNG
     ax1.scatter(pts[:, 0], pts[:, 1], s=3, color=NEUTRAL, alpha=0.35)
     draw_ellipse(ax1, F, radius=2.0, color=INFORMATIVE, lw=1.5)
     ax1.set_xlim(-extent, extent)
@@ -343,32 +397,42 @@ def directional_animation(F, scores, *, n_frames: int = 30, extent: float = 5.0,
     (uline,) = ax1.plot([], [], color=TRUTH, lw=2)
     (proj,) = ax1.plot([], [], ".", color=ESTIMATE, ms=2, alpha=0.5)
     phi_all = np.linspace(0, 2 * np.pi, 361)
-    info_all = directional_information(F, np.stack([np.cos(phi_all), np.sin(phi_all)], -1))
-    ax2.plot(phi_all, info_all, color=INFORMATIVE, lw=0.8, alpha=0.3)
+    U_all = np.stack([np.cos(phi_all), np.sin(phi_all)], -1)
+    info_all = directional_information(F, U_all)
+    curve = info_all[:, None] * U_all  # the polar curve r(phi) u(phi) in Cartesian coordinates
+    r_max = 1.1 * info_all.max()
+    ax2.plot(curve[:, 0], curve[:, 1], color=INFORMATIVE, lw=0.8, alpha=0.3)
     (trace,) = ax2.plot([], [], color=INFORMATIVE, lw=2, label=r"exact $u^\top F u$")
     (mc,) = ax2.plot([], [], "o", color=ESTIMATE, ms=4, label=r"sample variance of $u^\top s$")
-    ax2.set_ylim(0, 1.1 * info_all.max())
-    ax2.legend(loc="lower left", bbox_to_anchor=(-0.15, -0.2), fontsize=8)
+    (ray,) = ax2.plot([], [], color=TRUTH, lw=1)
+    ax2.set_xlim(-r_max, r_max)
+    ax2.set_ylim(-r_max, r_max)
+    ax2.set_aspect("equal")
+    ax2.set_xlabel(r"$(u^\top F u)\, u_1$")
+    ax2.set_ylabel(r"$(u^\top F u)\, u_2$")
+    ax2.legend(loc="lower left", fontsize=8)
     frames = np.linspace(0, np.pi, n_frames, endpoint=False)
-    mc_phi, mc_val = [], []
+    mc_points = {}
+    ax1.set_title("direction u = (1.00, 0.00)")
+    ax2.set_title("information along u: 0.00")
 
     def update(phi):
         u = np.array([np.cos(phi), np.sin(phi)])
         uline.set_data([-extent * u[0], extent * u[0]], [-extent * u[1], extent * u[1]])
         p = pts @ u
         proj.set_data(p * u[0], p * u[1])
-        mask = phi_all <= phi + 1e-12
-        trace.set_data(np.concatenate([phi_all[mask], phi_all[mask] + np.pi]),
-                       np.concatenate([info_all[mask], info_all[mask]]))
-        if phi == frames[0]:
-            mc_phi.clear()
-            mc_val.clear()
-        mc_phi.append(phi)
-        mc_val.append(float(np.mean((scores @ u) ** 2)))
-        mc.set_data(np.array(mc_phi), np.array(mc_val))
-        ax1.set_title(rf"$u = ({u[0]:.2f}, {u[1]:.2f})$")
-        ax2.set_title(rf"$u^\top F u = {u @ F @ u:.2f}$")
-        return uline, proj, trace, mc
+        done = phi_all <= phi + 1e-12
+        gap = np.full((1, 2), np.nan)  # break the line between the two halves
+        both = np.concatenate([curve[done], gap, -curve[done]])  # r(phi + pi) = r(phi)
+        trace.set_data(both[:, 0], both[:, 1])
+        ray.set_data([-r_max * u[0], r_max * u[0]], [-r_max * u[1], r_max * u[1]])
+        mc_points[float(phi)] = float(np.mean((scores @ u) ** 2)) * u
+        xy = np.array([val for key, val in mc_points.items() if key <= phi + 1e-12])
+        mc.set_data(np.concatenate([xy[:, 0], -xy[:, 0]]), np.concatenate([xy[:, 1], -xy[:, 1]]))
+        info = float(u @ F @ u)
+        ax1.set_title(f"direction u = ({u[0]:.2f}, {u[1]:.2f})")
+        ax2.set_title(f"information along u: {info:.2f}")
+        return uline, proj, trace, mc, ray
 
     fig.tight_layout()
     return animate(fig, update, frames, alt=alt)
