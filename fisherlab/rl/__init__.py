@@ -45,7 +45,8 @@ from . import mdp, policies
 from .mdp import FiniteMDP, gridworld, random_mdp, river_swim
 from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
 
-_LAZY = ("envs", "rollouts", "estimators", "algorithms")
+_LAZY = ("envs", "rollouts", "estimators", "algorithms",
+         "second_order", "enumeration", "lqr", "assumptions", "convergence")
 
 
 def __getattr__(name):
