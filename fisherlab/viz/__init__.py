@@ -7,6 +7,7 @@ from . import animation, style
 from . import divergences, matrices
 from . import scores
 from . import optim
+from . import convergence
 from .animation import animate, to_html
 from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, use_style
 
