@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import log_softmax, logsumexp
+from scipy.special import log_softmax
 
 from . import _validate as v
 from .divergences import kl_gaussian, kl_probabilities
@@ -406,10 +406,19 @@ class SoftmaxRegression:
         """:math:`W`, shape ``(p, K - 1)``."""
         return self.check_theta(theta).reshape(self.n_features, self.n_classes - 1)
 
+    def _logits_and_lse(self, theta):
+        """Full logits ``(N, K)`` (class 0 fixed at 0) and their log-sum-exp ``(N, 1)``."""
+        # class-major (K, N) layout: the reductions over the few classes run along whole rows
+        full = np.zeros((self.n_classes, self.n_samples))
+        full[1:] = (self.features @ self.weights(theta)).T
+        top = full.max(axis=0)  # shift before exp: no overflow
+        lse = top + np.log(np.exp(full - top).sum(axis=0))
+        return full.T, lse[:, None]
+
     def log_probs(self, theta) -> np.ndarray:
-        r""":math:`\log\pi_c(x_n)`, shape ``(N, K)``."""
-        z = self.features @ self.weights(theta)
-        return log_softmax(np.concatenate([np.zeros((self.n_samples, 1)), z], axis=1), axis=1)
+        r""":math:`\log\pi_c(x_n) = z_{nc} - \log\sum_{c'} e^{z_{nc'}}`, shape ``(N, K)``."""
+        full, lse = self._logits_and_lse(theta)
+        return full - lse
 
     def probs(self, theta) -> np.ndarray:
         r""":math:`\pi_c(x_n)`, shape ``(N, K)``."""
@@ -417,9 +426,8 @@ class SoftmaxRegression:
 
     def loss(self, theta) -> float:
         """Mean cross-entropy :math:`-\\frac1N\\sum_n \\log\\pi_{y_n}(x_n)`."""
-        z = self.features @ self.weights(theta)
-        full = np.concatenate([np.zeros((self.n_samples, 1)), z], axis=1)
-        return float(np.mean(logsumexp(full, axis=1) - full[np.arange(self.n_samples), self.labels]))
+        full, lse = self._logits_and_lse(theta)
+        return float(np.mean(lse[:, 0] - full[np.arange(self.n_samples), self.labels]))
 
     def per_sample_grads(self, theta) -> np.ndarray:
         r""":math:`\nabla\ell_n = x_n \otimes (q_n - e_n)`, shape ``(N, d)``."""
