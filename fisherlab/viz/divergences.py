@@ -16,6 +16,7 @@ from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
 __all__ = [
     "kl_vs_quadratic",
     "error_loglog",
+    "direction_gap",
     "local_ratios",
     "seed_check",
     "kl_contours",
@@ -62,6 +63,36 @@ def error_loglog(ax, results, labels, *, colors=None, reference_slope: float = 3
     ax.set_xlabel(r"step length $t$")
     ax.set_ylabel(r"$|D - c\, t^2 u^\top F u|$")
     ax.legend(fontsize=8)
+
+
+def direction_gap(ax, forward, reverse):
+    r"""The gap between the two KL directions along a ray, :math:`|\mathrm{KL}(p_\theta\|p_{\theta+tu})
+    - \mathrm{KL}(p_{\theta+tu}\|p_\theta)|`, next to the error of the shared quadratic, on
+    log-log axes: both are third order.
+
+    Introduced in Chapter 3, "KL divergence and its Taylor expansion".
+
+    Parameters
+    ----------
+    forward, reverse : ApproximationError
+        From :func:`fisherlab.divergences.approximation_error` with ``divergence="kl"`` and
+        ``"reverse_kl"`` on the same steps.
+
+    Returns
+    -------
+    float
+        The fitted log-log slope of the gap.
+    """
+    gap = np.abs(forward.divergence - reverse.divergence)
+    slope = D.fit_loglog_slope(forward.steps, gap)
+    ax.loglog(forward.steps, gap, "o-", color=PALETTE[0], ms=4,
+              label=rf"$|\mathrm{{KL}}(p\|q) - \mathrm{{KL}}(q\|p)|$ (slope {slope:.2f})")
+    ax.loglog(forward.steps, forward.error, "s--", color=PALETTE[1], ms=4,
+              label=rf"$|\mathrm{{KL}}(p\|q) - \frac{{1}}{{2}}\Delta^\top F\Delta|$ (slope {forward.slope:.2f})")
+    ax.set_xlabel(r"step length $t$")
+    ax.set_ylabel("difference (nats)")
+    ax.legend(fontsize=8)
+    return slope
 
 
 def local_ratios(ax, family: Family, theta, direction, steps, fdivs):

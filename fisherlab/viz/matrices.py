@@ -33,7 +33,7 @@ __all__ = [
 
 
 # ---- the ellipse of an SPD matrix ---------------------------------------------------------
-def ellipse_points(A, *, radius: float = 1.0, center=None, inverse: bool = False, n_points: int = 200) -> np.ndarray:
+def ellipse_points(A, *, radius=1.0, center=None, inverse=False, n_points=200) -> np.ndarray:
     r"""Points on the ellipse of a 2 x 2 symmetric positive definite matrix :math:`A`.
 
     With the eigen-decomposition :math:`A = V \operatorname{diag}(\lambda_1, \lambda_2) V^\top`:
@@ -70,8 +70,9 @@ def ellipse_points(A, *, radius: float = 1.0, center=None, inverse: bool = False
     v.check_shape("A", A, (2, 2))
     radius = float(v.check_positive("radius", radius))
     n_points = v.check_int("n_points", n_points, minimum=4)
-    c = np.zeros(2) if center is None else v.check_shape("center", v.as_float_array("center", center), (2,))
-    lam, V = np.linalg.eigh(A)
+    c = np.zeros(2) if center is None else v.as_float_array("center", center)
+    v.check_shape("center", c, (2,))
+    lam, V = np.linalg.eigh(A)  # A = V diag(lam) V^T
     half = radius / np.sqrt(lam) if inverse else radius * np.sqrt(lam)
     t = np.linspace(0.0, 2 * np.pi, n_points)
     circle = np.stack([np.cos(t), np.sin(t)], axis=-1)  # (n, 2)
@@ -188,7 +189,7 @@ def observation_ellipses(ax, family: Family, x, theta_true, *, half_width=3.5, d
     """
     _check_2d(family)
     theta_true = np.asarray(theta_true, dtype=float)
-    T1, T2, grid = parameter_grid(theta_true, half_width, n=101)
+    T1, T2, grid = parameter_grid(theta_true, half_width, n=71)
     ll = family.log_likelihood(grid.reshape(-1, 2), x).reshape(T1.shape + (-1,))  # (g, g, n)
     for i in range(ll.shape[-1]):
         ax.contour(T1, T2, ll[..., i], levels=[ll[..., i].max() - drop], colors=[NEUTRAL], linewidths=0.8, alpha=0.6,
@@ -282,7 +283,8 @@ def score_field(ax, family: Family, x, theta_true, *, half_width=2.5, n_arrows: 
     _check_2d(family)
     theta_true = np.asarray(theta_true, dtype=float)
     T1, T2, grid = parameter_grid(theta_true, half_width, n=61)
-    mean_ll = family.log_likelihood(grid.reshape(-1, 2), x).mean(axis=-1).reshape(T1.shape)
+    # the contours need few observations; the arrows use all of them
+    mean_ll = family.log_likelihood(grid.reshape(-1, 2), x[:500]).mean(axis=-1).reshape(T1.shape)
     drops = np.array([6.0, 3.0, 1.5, 0.75, 0.25, 0.05])  # contour levels below the maximum
     ax.contour(T1, T2, mean_ll, levels=mean_ll.max() - drops, cmap="Blues_r", linewidths=0.8)
     A1, A2, arrows = parameter_grid(theta_true, half_width, n=n_arrows)
@@ -385,7 +387,7 @@ def directional_animation(F, scores, *, n_frames: int = 24, extent: float = 5.0,
     v.check_shape("F", F, (2, 2))
     scores = v.check_shape("scores", v.as_float_array("scores", scores), (None, 2))
     n_frames = v.check_int("n_frames", n_frames, minimum=2)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.6, 3.7))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.4))
     pts = scores[:600]  # enough to show the cloud; every frame is an embedded PNG
     ax1.scatter(pts[:, 0], pts[:, 1], s=3, color=NEUTRAL, alpha=0.35)
     draw_ellipse(ax1, F, radius=2.0, color=INFORMATIVE, lw=1.5)
