@@ -26,13 +26,23 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@$(BIN)/python scripts/site_size.py _build/html
 
-# Unit and property tests, then strict nbval over every notebook (one notebook per worker).
+# Unit and property tests, then strict nbval over every notebook (one notebook per worker),
+# then the strict build and the browser suite against it.
 # pytest's exit code 5 ("no tests collected") is a failure here: a test run that ran nothing
 # must not pass.
 test: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
 	$(BIN)/python -m pytest book -q -n 2 --dist loadfile --nbval \
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory site-test
+
+# The browser suite (tests/site, marker `site`): headless Chromium (Debian's, /usr/bin/chromium)
+# opens every page of the built site with every request to another host blocked, and saves
+# light and dark screenshots under _build/screenshots/. Each worker keeps a page's tests together.
+site-test: $(STAMP)
+	@test -f _build/html/index.html || { echo "no built site: run 'make book' first"; exit 1; }
+	$(BIN)/python -m pytest tests/site -q -m site -n 2 --dist loadgroup
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"

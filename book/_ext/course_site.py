@@ -1,0 +1,128 @@
+"""Sphinx extension of the course's site (loaded through ``local_extensions`` in _config.yml).
+
+* **API entries link to their chapter.** A ``fisherlab`` docstring says where the book
+  introduces the object: ``Introduced in Chapter 3, "KL divergence and its Taylor expansion".``
+  On the API reference page that sentence becomes a link to the chapter (``book/03_*``). An
+  entry whose docstring does not say it gets the chapter of its module: the one named in the
+  module's docstring, else the earliest chapter named anywhere in the module's source.
+  The pages that use autodoc are re-read on every build, so the links follow the docstrings.
+* **Every page works on a reader's first visit.** The theme's colour mode defaults to
+  ``auto`` (follow the reader's system), and an inline script that two extensions add twice
+  (a JavaScript ``const`` declared twice is an error in the console) is written once.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import sys
+
+INTRODUCED = re.compile(r'Introduced\s+in\s+Chapter\s+(\d+),\s+"([^"]+)"(\.?)')
+CHAPTER_FILE = re.compile(r"book/(\d\d)_\w+")
+# kinds of autodoc entries that are shown as entries of their own on the API page
+TOP_LEVEL = {"class", "function", "exception", "data"}
+
+
+def chapter_docnames(env) -> dict[int, str]:
+    """Chapter number -> docname, from the course's file names ``book/NN_name``."""
+    out = {}
+    for docname in env.found_docs:
+        match = CHAPTER_FILE.fullmatch(docname)
+        if match:
+            out[int(match.group(1))] = docname
+    return out
+
+
+def _link(number: int, title: str, chapters: dict[int, str]) -> str | None:
+    docname = chapters.get(number)
+    if docname is None:
+        return None
+    title = " ".join(title.split())
+    return f':doc:`Chapter {number}, "{title}" </{docname}>`'
+
+
+def module_chapter(module_name: str) -> tuple[int, str] | None:
+    """The chapter that introduces a module: its docstring's, else the earliest in its source."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        return None
+    found = INTRODUCED.findall(module.__doc__ or "")
+    if not found:
+        try:
+            found = INTRODUCED.findall(inspect.getsource(module))
+        except (OSError, TypeError):
+            return None
+    if not found:
+        return None
+    number, title, _ = min(found, key=lambda f: int(f[0]))
+    return int(number), title
+
+
+def link_chapters(app, what, name, obj, options, lines):
+    """autodoc-process-docstring: turn "Introduced in Chapter N" into a link to Chapter N."""
+    env = app.env
+    if not hasattr(env, "course_autodoc_pages"):
+        env.course_autodoc_pages = set()
+    env.course_autodoc_pages.add(env.docname)
+    chapters = chapter_docnames(env)
+    text = "\n".join(lines)
+
+    def replace(match):
+        link = _link(int(match.group(1)), match.group(2), chapters)
+        return f"Introduced in {link}{match.group(3)}" if link else match.group(0)
+
+    new, count = INTRODUCED.subn(replace, text)
+    if count:
+        lines[:] = new.split("\n")
+        return
+    if what not in TOP_LEVEL:
+        return
+    module_name = getattr(obj, "__module__", None) or name.rpartition(".")[0]
+    chapter = module_chapter(module_name)
+    link = _link(*chapter, chapters) if chapter else None
+    if link:
+        lines.extend(["", f"Introduced in {link}."])
+
+
+def reread_api_pages(app, env, added, changed, removed):
+    """env-get-outdated: re-read every page that uses autodoc on every build.
+
+    Sphinx does not notice that a docstring (or the set of chapters it links to) changed,
+    so an incremental build would keep a stale API reference.
+    """
+    return sorted(d for d in getattr(env, "course_autodoc_pages", ()) if d in env.found_docs)
+
+
+def default_colour_mode(app, config):
+    """Readers with no stored preference follow their system's light or dark mode.
+
+    pydata-sphinx-theme reads ``default_mode`` from the template context; left empty, its
+    script logs "Got invalid theme mode" as an error on a reader's first visit.
+    """
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "auto")
+    config.html_context = context
+
+
+def write_scripts_once(app, pagename, templatename, context, doctree):
+    """Drop repeated script tags (same file and same inline body) from a page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        attributes = getattr(js, "attributes", {}) or {}
+        key = (getattr(js, "filename", js) or "", attributes.get("body", ""))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(js)
+    scripts[:] = unique
+
+
+def setup(app):
+    app.connect("config-inited", default_colour_mode, priority=900)
+    app.connect("autodoc-process-docstring", link_chapters)
+    app.connect("env-get-outdated", reread_api_pages)
+    app.connect("html-page-context", write_scripts_once, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,126 @@
+"""Every page of the built site, opened in a real browser with no network.
+
+The pages come from ``_toc.yml`` and the built site (``conftest.py`` parametrizes ``page``),
+so every chapter added to the table of contents is tested without editing this file. Run with
+``make site-test`` after ``make book`` (``make test`` does both).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.site
+
+# Pages Sphinx writes itself, in addition to the table of contents.
+SPHINX_PAGES = {"index.html", "genindex.html", "search.html", "py-modindex.html", "prf-prf.html"}
+
+
+def _fmt(items) -> str:
+    return "\n  " + "\n  ".join(map(str, items))
+
+
+# ----------------------------------------------------------------------- the site as a whole
+
+
+def test_every_toc_entry_was_built(site, toc):
+    missing = [p for p in toc if not (site / p).is_file()]
+    assert not missing, f"pages listed in _toc.yml but not built:{_fmt(missing)}"
+
+
+def test_only_toc_pages_are_built(site, toc):
+    """No stray page: every built page is in the toc or is one of Sphinx's own pages."""
+    built = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    built = [p for p in built if not p.startswith(("_static/", "_sources/", "_images/"))]
+    stray = [p for p in built if p not in toc and p not in SPHINX_PAGES]
+    assert not stray, f"built pages that the table of contents does not list:{_fmt(stray)}"
+
+
+def test_navigation_links_every_toc_page(audits, toc):
+    """The sidebar of the landing page links to every page of the table of contents."""
+    linked = {urlsplit(href).path.lstrip("/") for href in audits(toc[0])["nav_links"]}
+    missing = [p for p in toc[1:] if p not in linked]
+    assert not missing, f"toc pages missing from the navigation sidebar:{_fmt(missing)}"
+
+
+def test_search_finds_fisher(browser):
+    page = browser.context.new_page()
+    try:
+        page.goto(browser.site_url + "search.html?q=Fisher", wait_until="load")
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for(timeout=15_000)
+        hrefs = results.locator("a").evaluate_all("els => els.map(a => a.href)")
+    finally:
+        page.close()
+    assert hrefs, "the built-in search found nothing for 'Fisher'"
+    assert any("/book/01_" in h for h in hrefs), f"search for 'Fisher' misses Chapter 1:{_fmt(hrefs)}"
+
+
+# ----------------------------------------------------------------------- page by page
+
+
+def test_http_200(audits, page):
+    assert audits(page)["status"] == 200
+
+
+def test_no_console_errors(audits, page):
+    errors = audits(page)["console_errors"]
+    assert not errors, f"console errors on {page}:{_fmt(errors)}"
+
+
+def test_reads_offline(audits, page):
+    """No request leaves 127.0.0.1 and none fails: the page needs no network."""
+    report = audits(page)
+    blocked, failed = report["blocked_requests"], report["failed_requests"]
+    assert not blocked, f"{page} asks for other hosts (blocked):{_fmt(blocked)}"
+    assert not failed, f"failed requests on {page}:{_fmt(failed)}"
+
+
+def test_math_is_typeset(audits, page):
+    report = audits(page)
+    math = report["math"]
+    assert not report["raw_tex"], f"raw TeX in the text of {page}:{_fmt(report['raw_tex'])}"
+    assert not math["untypeset"], f"math left untypeset on {page}:{_fmt(math['untypeset'])}"
+    assert not math["errors"], f"TeX errors on {page}:{_fmt(math['errors'])}"
+    if report["has_math"]:
+        assert math["rendered"] > 0, f"{page} has math but MathJax rendered none"
+
+
+def test_images_load_and_have_alt_text(audits, page):
+    images = audits(page)["images"]
+    unloaded = [i for i in images if i["width"] == 0]
+    no_alt = [i for i in images if not i["alt"]]
+    assert not unloaded, f"images that did not load on {page}:{_fmt(unloaded)}"
+    assert not no_alt, f"images without alt text on {page}:{_fmt(no_alt)}"
+
+
+def test_animations_play(audits, page):
+    report = audits(page)
+    wanted = {"Play", "Pause", "Next frame", "Previous frame", "First frame", "Last frame"}
+    for i, anim in enumerate(report["animations"]):
+        assert anim["img"] and anim["slider"], f"animation {i} on {page} lacks its frame or slider"
+        missing = wanted - set(anim["buttons"])
+        assert not missing, f"animation {i} on {page} lacks controls: {sorted(missing)}"
+        assert report["animation_plays"][i], f"pressing play on animation {i} of {page} changes no frame"
+
+
+def test_internal_links_resolve(audits, page):
+    broken = audits(page)["broken_links"]
+    assert not broken, f"broken internal links on {page}:{_fmt(broken)}"
+
+
+def test_page_weight_budget(audits, page):
+    report = audits(page)
+    size, budget = report["bytes"], report["budget_bytes"]
+    assert size <= budget, f"{page} loads {size / 1e6:.2f} MB of HTML and images (budget {budget / 1e6:.0f} MB)"
+
+
+def test_notebook_pages_have_launch_and_download_buttons(audits, notebook_page):
+    launch = audits(notebook_page)["launch"]
+    assert launch["binder"] > 0, f"{notebook_page} has no Binder launch button"
+    assert launch["download_ipynb"] > 0, f"{notebook_page} has no .ipynb download button"
+
+
+def test_site_index_leads_to_the_landing_page(audits, toc):
+    assert audits("index.html")["redirect"] == toc[0]
