@@ -220,3 +220,23 @@ def test_kronecker_operator_bad_inputs(rng):
         op.solve(np.ones(6), damping=-1.0)
     with pytest.raises(ValueError, match="pass damping > 0"):
         fl.linalg.KroneckerOperator(np.zeros((2, 2)), np.eye(3)).solve(np.ones(6))
+
+
+def test_cg_singular_psd_needs_damping():
+    """A direction in the null space of a PSD matrix has zero curvature: CG refuses, damping fixes it."""
+    A = np.diag([1.0, 0.0])
+    b = np.array([0.0, 1.0])
+    with pytest.raises(ValueError, match="A must be positive definite"):
+        cg(A, b)
+    res = cg(A, b, damping=0.5, cg_iters=5)
+    np.testing.assert_allclose(res.x, [0.0, 2.0])
+
+
+def test_fisher_operator_from_model_rejects_unknown_curvature(rng):
+    from fisherlab.models import GaussianMLE
+
+    model = GaussianMLE(rng.normal(size=10))
+    with pytest.raises(ValueError, match="fisher must be one of"):
+        fl.linalg.fisher_operator(model, [0.0, 1.0], fisher="observed")
+    with pytest.raises(ValueError, match="damping must be a float >= 0"):
+        fl.linalg.fisher_operator(model, [0.0, 1.0], damping=-1.0)
