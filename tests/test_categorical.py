@@ -98,3 +98,18 @@ def test_bad_input_raises():
         fam.fisher_exact([0.0, 0.0])
     with pytest.raises(ValueError, match="every category"):
         fam.mle([0, 0, 1])
+
+
+@given(logits, st.integers(0, 2**31 - 1))
+def test_matrix_free_fisher_vector_product_matches_dense_float64(theta, seed):
+    fam = fl.Categorical(theta.size)
+    vec = np.random.default_rng(seed).standard_normal(theta.size)
+    np.testing.assert_allclose(fam.fisher_vp(theta, vec), fam.fisher_exact(theta) @ vec, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(fam.fisher_vp(theta, np.ones(theta.size)), 0.0, atol=1e-14)  # F 1 = 0
+    batch = np.stack([theta, theta + 1.0])
+    assert fam.fisher_vp(batch, vec).shape == (2, theta.size)
+
+
+def test_fisher_vp_bad_input():
+    with pytest.raises(ValueError, match=r"vec must have shape \(\.\.\., 3\)"):
+        fl.Categorical(3).fisher_vp([0.0, 0.0, 0.0], [1.0, 2.0])

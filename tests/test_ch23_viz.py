@@ -101,3 +101,11 @@ def test_chapter3_figures_return_what_they_draw():
     np.testing.assert_allclose(star, D.kl_constrained_step([1.0, 0.2], F, 0.05))
     with pytest.raises(ValueError, match="dim == 2"):
         vd.kl_contours(axes[1, 1], fl.Bernoulli(), 0.3, [0.05])
+
+
+def test_directional_polar_traces_the_eigenvalues():
+    ax = plt.figure().add_subplot(projection="polar")
+    F = np.linalg.inv(COV)
+    phi, info = vm.directional_polar(ax, F)
+    lam = np.linalg.eigvalsh(F)
+    assert np.isclose(info.max(), lam[-1]) and np.isclose(info.min(), lam[0], rtol=1e-4)

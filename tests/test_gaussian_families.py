@@ -171,3 +171,21 @@ def test_bad_input_raises():
         fl.GaussianMean(COV).sample(np.zeros((2, 2)), 3, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"mean must have shape \(2,\)"):
         fl.GaussianFull(2).theta_from_mean_cov([0.0], COV)
+
+
+@given(st.lists(st.floats(-3, 3), min_size=4, max_size=4), st.lists(st.floats(-3, 3), min_size=4, max_size=4))
+def test_matrix_free_fisher_vector_products_match_dense_float64(theta, vec):
+    theta, vec = np.array(theta), np.array(vec)
+    diag = fl.GaussianDiagonal(2)
+    np.testing.assert_allclose(diag.fisher_vp(theta, vec), diag.fisher_exact(theta) @ vec, rtol=1e-13, atol=1e-13)
+    mean = fl.GaussianMean(COV)
+    np.testing.assert_allclose(mean.fisher_vp(theta[:2], vec[:2]), np.linalg.inv(COV) @ vec[:2], rtol=1e-10, atol=1e-12)
+    V = np.stack([vec[:2], vec[2:]], axis=1)  # (k, m): several vectors at once
+    np.testing.assert_allclose(mean.fisher_vp(theta[:2], V), np.linalg.inv(COV) @ V, rtol=1e-10, atol=1e-12)
+
+
+def test_fisher_vp_bad_input():
+    with pytest.raises(ValueError, match=r"vec must have shape \(\.\.\., 4\)"):
+        fl.GaussianDiagonal(2).fisher_vp(np.zeros(4), np.zeros(3))
+    with pytest.raises(ValueError, match=r"vec must have shape \(2,\) or \(2, m\)"):
+        fl.GaussianMean(COV).fisher_vp(np.zeros(2), np.zeros(3))

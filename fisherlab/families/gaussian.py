@@ -150,6 +150,30 @@ class GaussianMean(_VectorFamily):
     def _mean_cov(self, theta):
         return theta, np.broadcast_to(self.cov, theta.shape + (self.k,)).copy()
 
+    def fisher_vp(self, theta, vec) -> np.ndarray:
+        r"""Matrix-free Fisher-vector product :math:`F v = \Sigma^{-1} v`, by two triangular
+        solves with the Cholesky factor of :math:`\Sigma` (the inverse is never used).
+
+        Introduced in Chapter 2, "The Fisher information matrix".
+
+        Parameters
+        ----------
+        theta : array of shape (k,)
+            Unused (the Fisher matrix does not depend on the mean), validated.
+        vec : array of shape (k,) or (k, m)
+
+        Returns
+        -------
+        ndarray of the shape of ``vec``
+        """
+        from scipy.linalg import cho_solve
+
+        self.check_theta(theta)
+        vec = v.as_float_array("vec", vec)
+        if vec.ndim not in (1, 2) or vec.shape[0] != self.k:
+            raise ValueError(f"vec must have shape ({self.k},) or ({self.k}, m), got {vec.shape}")
+        return cho_solve((self._chol, True), vec)
+
 
 class GaussianDiagonal(_VectorFamily):
     r"""Gaussian with independent coordinates, unknown means and log standard deviations:
@@ -234,6 +258,30 @@ class GaussianDiagonal(_VectorFamily):
 
     def _mle(self, x):
         return np.concatenate([x.mean(axis=0), np.log(x.std(axis=0))])
+
+    def fisher_vp(self, theta, vec) -> np.ndarray:
+        r"""Matrix-free Fisher-vector product: :math:`F v = (v_\mu / \sigma^2,\; 2 v_\lambda)`.
+
+        Introduced in Chapter 2, "The Fisher information matrix".
+
+        Parameters
+        ----------
+        theta : array of shape (..., 2k)
+        vec : array of shape (..., 2k)
+            Broadcast against ``theta``.
+
+        Returns
+        -------
+        ndarray of shape (..., 2k)
+        """
+        theta = self.check_theta(theta)
+        vec = v.as_float_array("vec", vec)
+        if vec.ndim == 0 or vec.shape[-1] != self.dim:
+            raise ValueError(f"vec must have shape (..., {self.dim}), got {vec.shape}")
+        k = self.k
+        inv_var = np.exp(-2 * theta[..., k:])  # 1 / sigma^2
+        scale = np.concatenate([inv_var, np.full_like(inv_var, 2.0)], axis=-1)
+        return scale * vec
 
     def _mean_cov(self, theta):
         mu, lam = self._split(theta)
