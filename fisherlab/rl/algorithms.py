@@ -301,8 +301,8 @@ def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None
 
 
 def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Config | None = None,
-        theta0=None, value=None, eval_every: int = 1, eval_episodes: int = 20, stop_at: float | None = None,
-        progress: bool = False) -> History:
+        theta0=None, value=None, eval_every: int = 1, eval_episodes: int = 20, eval_until: float | None = None,
+        stop_at: float | None = None, progress: bool = False) -> History:
     r"""PG / NPG / TRPO from samples of a vectorised environment, with a value baseline and GAE(λ).
 
     Each update collects ``config.num_envs * config.n_steps`` transitions, computes GAE
@@ -323,6 +323,9 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
         (:func:`~fisherlab.rl.estimators.polynomial_features`), or a table for finite MDPs.
     eval_every : int
         Evaluate every this many updates (0: never).
+    eval_until : float, optional
+        Stop evaluating (but keep training) once an evaluation reaches this mean return: enough
+        to measure the steps to a target, at a fraction of the cost.
     stop_at : float, optional
         Stop once an evaluation reaches this mean return.
     progress : bool
@@ -347,6 +350,7 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
     steps = 0
     bar = _progress(total_steps, progress, config.algo)
     k = 0
+    reached = False
     while steps < total_steps:
         # --- collect a batch at theta_old
         batch = collect(env, policy, theta, config.n_steps, rng=rng)
@@ -374,8 +378,9 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
         hist._append(info)
         hist.returns.append(float(batch.episode_returns.mean()) if batch.episode_returns.size else np.nan)
         ev = np.nan
-        if eval_every and k % eval_every == 0:
+        if eval_every and k % eval_every == 0 and not reached:
             ev = float(_envs.evaluate(env, policy, theta, n_episodes=eval_episodes, rng=rng).mean())
+        reached = reached or (eval_until is not None and ev >= eval_until)
         hist.eval_returns.append(ev)
         hist.env_steps.append(steps)
         hist.thetas.append(theta.copy())

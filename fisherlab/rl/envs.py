@@ -220,7 +220,7 @@ class CartPole(_VectorEnv):
         if not self._started:
             raise ValueError("call reset(rng=...) before step")
         a = np.asarray(actions, dtype=np.int64)
-        if a.shape != (self.num_envs,) or a.min() < 0 or a.max() > 1:
+        if a.shape != (self.num_envs,) or (a >> 1).any():  # a >> 1 is 0 exactly for a in {0, 1}
             raise ValueError(f"actions must be integers in [0, 1] of shape ({self.num_envs},), got {a!r}")
         if self.backend == "gymnasium":
             obs, rewards, terminated, truncated, _ = self._env.step(a)

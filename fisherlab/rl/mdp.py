@@ -54,6 +54,9 @@ __all__ = [
 class FiniteMDP:
     r"""A finite discounted MDP with exact policy evaluation.
 
+    Every evaluation method takes a policy table ``pi`` of shape ``(S, A)`` whose rows are
+    probability vectors.
+
     Introduced in Chapter 5, "TRPO".
 
     Parameters
@@ -68,9 +71,6 @@ class FiniteMDP:
         Initial-state distribution :math:`\rho`.
     name : str
         A label for figures and ``repr``.
-
-    Every evaluation method takes a policy table ``pi`` of shape ``(S, A)`` whose rows are
-    probability vectors.
     """
 
     def __init__(self, P, R, gamma: float, rho, *, name: str = "mdp"):
@@ -233,7 +233,7 @@ GRID_MOVES = ((-1, 0), (0, 1), (1, 0), (0, -1))
 def gridworld(size: int = 4, *, slip: float = 0.1, gamma: float = 0.9) -> FiniteMDP:
     r"""A ``size x size`` gridworld: start top-left, reward 1 per step spent in the bottom-right goal.
 
-    Four actions (up, right, down, left; :data:`GRID_MOVES`). An action moves as intended with
+    Four actions (up, right, down, left; ``GRID_MOVES``). An action moves as intended with
     probability ``1 - slip`` and to one of the two perpendicular directions with ``slip / 2``
     each; moves into a wall stay put. The goal is absorbing, so
     :math:`V^\star(\text{goal}) = 1/(1-\gamma)`. State ``s = row * size + col``.

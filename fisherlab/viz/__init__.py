@@ -8,6 +8,8 @@ from . import divergences, matrices
 from . import scores
 from . import optim
 from . import convergence
+from . import course
+from . import rl
 from .animation import animate, to_html
 from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, use_style
 
