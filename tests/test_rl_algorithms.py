@@ -124,3 +124,32 @@ def test_bad_config():
     with pytest.raises(ValueError, match="env.num_envs must equal config.num_envs"):
         alg.run(envs.CartPole(2), fl.rl.LinearSoftmax(2, n_features=4), total_steps=10,
                 rng=np.random.default_rng(0), config=alg.Config(num_envs=4))
+
+
+def test_eval_until_stops_evaluating_but_not_training():
+    cfg = alg.Config(algo="trpo", num_envs=8, n_steps=64)
+    h = alg.run(envs.CartPole(8), fl.rl.LinearSoftmax(2, n_features=4, bias=True), total_steps=8000,
+                rng=np.random.default_rng(0), config=cfg, eval_every=1, eval_episodes=3, eval_until=0.0)
+    assert np.isfinite(h.eval_returns[0]) and np.all(np.isnan(h.eval_returns[1:]))
+    assert h.env_steps[-1] >= 8000 and h.steps_to(0.0) == h.env_steps[0]
+
+
+@pytest.mark.parametrize("algo", ["pg", "npg", "trpo"])
+@pytest.mark.parametrize("learn_log_std", [False, True])
+def test_gaussian_policy_learns_a_linear_target(algo, learn_log_std):
+    """A one-step continuous task, reward -(a - w* . x)^2: the sampled local model with a Gaussian
+    policy drives the mean weights to w*."""
+    rng = np.random.default_rng(0)
+    w_star = np.array([1.0, -2.0])
+    pol = fl.rl.LinearGaussian(n_features=2, log_std=-0.5, learn_log_std=learn_log_std)
+    theta = pol.init_theta()
+    cfg = alg.Config(algo=algo, lr=0.05, delta=0.05)
+    err0 = np.linalg.norm(theta[:2] - w_star)
+    for _ in range(40):
+        x = rng.normal(size=(512, 2))
+        a = pol.sample(theta, x, rng=rng)
+        r = -((a[:, 0] - x @ w_star) ** 2)
+        theta, info = alg.policy_update(theta, alg.sampled_model(pol, theta, x, a, r - r.mean()), cfg)
+        if algo == "trpo":
+            assert not info.accepted or info.kl <= cfg.delta
+    assert np.linalg.norm(theta[:2] - w_star) < 0.3 * err0
