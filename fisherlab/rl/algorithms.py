@@ -345,6 +345,9 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
             value = LinearValue(polynomial_features(2))
     hist = History(config.algo)
     hist.thetas.append(theta.copy())
+    # evaluation draws from its own child generator, so how often (and how long) we evaluate
+    # never changes the training run
+    eval_rng = rng.spawn(1)[0]
     env.reset(rng=rng)
     start = time.perf_counter()
     steps = 0
@@ -379,7 +382,7 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
         hist.returns.append(float(batch.episode_returns.mean()) if batch.episode_returns.size else np.nan)
         ev = np.nan
         if eval_every and k % eval_every == 0 and not reached:
-            ev = float(_envs.evaluate(env, policy, theta, n_episodes=eval_episodes, rng=rng).mean())
+            ev = float(_envs.evaluate(env, policy, theta, n_episodes=eval_episodes, rng=eval_rng).mean())
         reached = reached or (eval_until is not None and ev >= eval_until)
         hist.eval_returns.append(ev)
         hist.env_steps.append(steps)
