@@ -153,3 +153,23 @@ def test_gaussian_policy_learns_a_linear_target(algo, learn_log_std):
         if algo == "trpo":
             assert not info.accepted or info.kl <= cfg.delta
     assert np.linalg.norm(theta[:2] - w_star) < 0.3 * err0
+
+
+def test_runs_are_deterministic_for_a_seed_and_evaluation_does_not_change_training():
+    cfg = alg.Config(algo="trpo", num_envs=4, n_steps=32)
+    pol = fl.rl.LinearSoftmax(2, n_features=4, bias=True)
+
+    def go(eval_every):
+        return alg.run(envs.CartPole(4), pol, total_steps=1000, rng=np.random.default_rng(7), config=cfg,
+                       eval_every=eval_every, eval_episodes=2)
+
+    a, b, c = go(1), go(1), go(0)
+    np.testing.assert_array_equal(a.thetas, b.thetas)
+    np.testing.assert_array_equal(a.eval_returns, b.eval_returns)
+    np.testing.assert_array_equal(a.thetas, c.thetas)  # evaluation uses its own child generator
+
+
+def test_progress_bar_runs(river, capsys):
+    mdp, pol = river
+    h = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=3, config=alg.Config(), progress=True)
+    assert h.returns.shape == (4,)

@@ -26,15 +26,20 @@ Modules and interfaces
     discrete ``actions`` integers (n,); Gaussian actions (n, action_dim).
 ``envs``
     Vectorised environments with one interface: ``FiniteMDPEnv`` and ``CartPole``
-    (gymnasium's vectorised CartPole-v1).
+    (gymnasium's vectorised CartPole-v1, or its exact numpy twin); ``evaluate`` plays fresh
+    episodes with the deterministic or the stochastic policy.
 ``rollouts``
     ``sample_episodes`` (fixed-horizon episodes on a finite MDP, arrays (N, H)) and
     ``collect`` (a batch of T steps from a vectorised environment, arrays (T, N)).
 ``estimators``
     REINFORCE and GPOMDP gradients with standard errors, a linear value baseline, GAE(λ).
 ``algorithms``
-    PG, NPG and TRPO, one code path with a switch; exact (finite MDP) and sampled runs, each
-    returning a :class:`~fisherlab.rl.algorithms.History`.
+    PG, NPG and TRPO, one code path with a switch (``Config(algo="pg" | "npg" | "trpo")``):
+    ``policy_update(theta, model, config)`` on a ``LocalModel`` (gradient, Fisher-vector
+    product, surrogate gain, mean KL) that is exact (``exact_model(mdp, policy, theta)``) or
+    sampled (``sampled_model(policy, theta, states, actions, advantages)``); the loops
+    ``run_exact(mdp, policy, theta0, n_iters=...)`` and ``run(env, policy, total_steps=...,
+    rng=...)`` each return a :class:`~fisherlab.rl.algorithms.History`.
 
 Introduced in Chapter 5, "TRPO"; reused in Chapter 6.
 """
