@@ -191,6 +191,8 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
         full_step = config.lr * g
     else:
         # --- the natural direction s = (F + damping I)^{-1} g by CG, with Fisher-vector products only
+        #     (damping keeps CG well conditioned on a singular softmax Fisher; 0.1 is the cg_damping
+        #     of Schulman's TRPO code, modular_rl; Martens 2010, section 4.4)
         sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
         s, n_cg = sol.x, sol.n_iters
         # --- the largest step along s inside the quadratic trust region 1/2 d^T F d <= delta
