@@ -43,7 +43,7 @@ import numpy as np
 from .. import _validate as v
 from . import second_order as so
 
-__all__ = ["METHODS", "Config", "History", "run", "step_sizes"]
+__all__ = ["METHODS", "Config", "History", "run", "run_seeds", "step_sizes"]
 
 METHODS = ("pg", "n-pg-igt", "harpg", "n-harpg")
 
@@ -108,6 +108,8 @@ class History:
         Mean undiscounted return of the gradient batch of iteration ``t``.
     direction_norm : array (T,)
         :math:`\lVert d_t\rVert`.
+    directions : array (T, d)
+        The directions :math:`d_t` themselves (for PG, the minibatch gradient :math:`\hat g_t`).
     env_steps : array (T + 1,)
         Environment steps used before :math:`\theta_t` was reached (cumulative).
     theta : array (d,)
@@ -120,6 +122,7 @@ class History:
     objective: np.ndarray
     batch_return: np.ndarray
     direction_norm: np.ndarray
+    directions: np.ndarray
     env_steps: np.ndarray
     theta: np.ndarray
     thetas: np.ndarray
@@ -163,6 +166,7 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
 
     thetas = np.empty((T + 1, theta.size))
     direction_norm = np.empty(T)
+    directions = np.empty((T, theta.size))
     batch_return = np.empty(T)
     env_steps = np.zeros(T + 1, dtype=np.int64)
     theta_prev = theta.copy()
@@ -202,6 +206,7 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
         # ---- the step ----------------------------------------------------------------------------
         norm = float(np.linalg.norm(d))
         direction_norm[t] = norm
+        directions[t] = d
         if normalised:
             step = d / norm if norm > 0 else np.zeros_like(d)  # normalised step of length gamma_t
         else:
@@ -219,4 +224,18 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
         if points.size and (points.min() < 0 or points.max() > T):
             raise ValueError(f"eval_points must be integers in [0, {T}], got {points.min()}..{points.max()}")
         objective[points] = [evaluate(thetas[t]) for t in points]
-    return History(method, objective, batch_return, direction_norm, env_steps, theta, thetas, config)
+    return History(method, objective, batch_return, direction_norm, directions, env_steps, theta, thetas, config)
+
+
+def run_seeds(sample: Callable, policy, theta0, n_iters: int, config: Config, *, seeds, evaluate=None,
+              eval_points=None) -> list[History]:
+    r""":func:`run` once per seed, each with its own ``numpy.random.default_rng(seed)``.
+
+    ``seeds``: a sequence of integers (explicit, so every run can be repeated alone).
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    seeds = [v.check_int("seed", s, minimum=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must contain at least one integer")
+    return [run(sample, policy, theta0, n_iters, config, rng=np.random.default_rng(s), evaluate=evaluate,
+                eval_points=eval_points) for s in seeds]

@@ -64,8 +64,8 @@ def bounds_vs_measured(ax, names, bounds, measured, *, title=None):
         ax.text(xi, b * 1.6, f"×{b / m:,.0f}", ha="center", fontsize=9)
     ax.set_yscale("log")
     ax.set_xticks(x, names)
-    ax.set_ylim(min(measured.min(), bounds.min()) / 3, bounds.max() * 10)
-    ax.legend(loc="lower left")
+    ax.set_ylim(min(measured.min(), bounds.min()) / 3, bounds.max() * 30)
+    ax.legend(loc="upper left")
     if title:
         ax.set_title(title)
     return ax
