@@ -26,7 +26,11 @@ How each divergence is computed (all in nats unless ``base`` is given):
   the Cholesky factor of :math:`P` or :math:`Q` (exact for polynomial :math:`h` of degree up to
   ``2 n_nodes - 1``; :math:`h` is smooth here, and the error is checked in the tests against the
   closed-form KL). It is accurate when :math:`P` and :math:`Q` overlap, the regime of this
-  course; for far-apart distributions or dimension above 3 prefer Monte Carlo;
+  course: measured on the KL of full 2-D Gaussians against the closed form
+  (``benchmarks/bench_ch23_divergences.py``), with the default 40 nodes the relative error is
+  below :math:`10^{-8}` for divergences under 0.1 nat, below :math:`10^{-5}` under 0.3 nat and
+  about :math:`10^{-3}` near 1 nat. For far-apart distributions or dimension above 3 prefer
+  Monte Carlo;
 * **adaptive quadrature** (``scipy.integrate.quad`` on the real line) for the Student-t and
   Cauchy location families.
 
@@ -89,9 +93,14 @@ class FDivergence:
     r"""A convex generator :math:`f` with :math:`f(1) = 0`, defining
     :math:`D_f(P\|Q) = \mathbb{E}_Q\big[f(p/q)\big] = \sum_x q(x) f\big(p(x)/q(x)\big)`.
 
-    ``f_log(log_t)`` evaluates :math:`f(t)` from :math:`\log t` (stable for extreme ratios),
-    ``f2_at_1`` is :math:`f''(1)`, the constant of the local expansion
-    :math:`D_f(p_{\theta+\Delta}\|p_\theta) \approx \tfrac{f''(1)}{2}\Delta^\top F\Delta`.
+    ``f_log(log_t)`` evaluates :math:`f(t)` from :math:`\log t`; ``f2_at_1`` is :math:`f''(1)`,
+    the constant of the local expansion
+    :math:`D_f(p_{\theta+\Delta}\|p_\theta) \approx \tfrac{f''(1)}{2}\Delta^\top F\Delta`;
+    ``fstar_log(log_u)`` evaluates the conjugate generator :math:`f^*(u) = u\,f(1/u)`.
+    The integrand :math:`q\,f(p/q)` equals :math:`p\,f^*(q/p)`, and the integration uses
+    whichever form has its ratio :math:`\le 1`, so that no :math:`e^{\log(p/q)}` overflows
+    where :math:`q \ll p` (a divergence that is truly infinite, such as :math:`\chi^2` with
+    too light a :math:`q` tail, still comes out infinite).
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
@@ -100,6 +109,18 @@ class FDivergence:
     f_log: Callable[[np.ndarray], np.ndarray]
     f2_at_1: float
     tex: str = ""
+    fstar_log: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def integrand(self, lp, lq, lm) -> np.ndarray:
+        r""":math:`q\,f(p/q)/m` from log-densities, in the overflow-free form (see above)."""
+        d = lp - lq
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            small = np.exp(lq - lm) * self.f_log(np.minimum(d, 0.0))  # q f(p/q), p <= q
+            if self.fstar_log is not None:
+                large = np.exp(lp - lm) * self.fstar_log(np.minimum(-d, 0.0))  # p f*(q/p), p > q
+            else:  # p f*(q/p) = q f(p/q) computed directly
+                large = np.exp(lq - lm) * self.f_log(np.maximum(d, 0.0))
+        return np.where(d <= 0, small, large)
 
     def f(self, t) -> np.ndarray:
         """The generator :math:`f(t)` for ``t > 0``."""
@@ -114,16 +135,23 @@ def _js_f(log_t):
     return 0.5 * (t * log_t - (1.0 + t) * log_mid)
 
 
-#: :math:`f(t) = t\log t`: :math:`D_f(P\|Q) = \mathrm{KL}(P\|Q)`, :math:`f''(1) = 1`.
-KL = FDivergence("KL", lambda lt: np.exp(lt) * lt, 1.0, r"t\log t")
-#: :math:`f(t) = -\log t`: :math:`D_f(P\|Q) = \mathrm{KL}(Q\|P)`, :math:`f''(1) = 1`.
-REVERSE_KL = FDivergence("reverse KL", lambda lt: -lt, 1.0, r"-\log t")
-#: Jensen–Shannon, :math:`f''(1) = 1/4`.
-JENSEN_SHANNON = FDivergence("Jensen–Shannon", _js_f, 0.25, r"\tfrac12\big[t\log t-(1+t)\log\tfrac{1+t}2\big]")
-#: :math:`f(t) = (\sqrt t - 1)^2`: squared Hellinger distance (without the 1/2), :math:`f''(1) = 1/2`.
-SQUARED_HELLINGER = FDivergence("squared Hellinger", lambda lt: np.expm1(0.5 * lt) ** 2, 0.5, r"(\sqrt t-1)^2")
-#: :math:`f(t) = (t-1)^2`: Pearson :math:`\chi^2`, :math:`f''(1) = 2`.
-CHI_SQUARE = FDivergence("chi-square", lambda lt: np.expm1(lt) ** 2, 2.0, r"(t-1)^2")
+#: :math:`f(t) = t\log t`: :math:`D_f(P\|Q) = \mathrm{KL}(P\|Q)`, :math:`f''(1) = 1`;
+#: :math:`f^*(u) = -\log u`.
+KL = FDivergence("KL", lambda lt: np.exp(lt) * lt, 1.0, r"t\log t", fstar_log=lambda lu: -lu)
+#: :math:`f(t) = -\log t`: :math:`D_f(P\|Q) = \mathrm{KL}(Q\|P)`, :math:`f''(1) = 1`;
+#: :math:`f^*(u) = u\log u`.
+REVERSE_KL = FDivergence("reverse KL", lambda lt: -lt, 1.0, r"-\log t", fstar_log=lambda lu: np.exp(lu) * lu)
+#: Jensen–Shannon, :math:`f''(1) = 1/4`; symmetric, :math:`f^* = f`.
+JENSEN_SHANNON = FDivergence("Jensen–Shannon", _js_f, 0.25, r"\tfrac12\big[t\log t-(1+t)\log\tfrac{1+t}2\big]",
+                             fstar_log=_js_f)
+#: :math:`f(t) = (\sqrt t - 1)^2`: squared Hellinger distance (without the 1/2),
+#: :math:`f''(1) = 1/2`; symmetric, :math:`f^* = f`.
+SQUARED_HELLINGER = FDivergence("squared Hellinger", lambda lt: np.expm1(0.5 * lt) ** 2, 0.5, r"(\sqrt t-1)^2",
+                                fstar_log=lambda lu: np.expm1(0.5 * lu) ** 2)
+#: :math:`f(t) = (t-1)^2`: Pearson :math:`\chi^2`, :math:`f''(1) = 2`;
+#: :math:`f^*(u) = (1-u)^2/u`.
+CHI_SQUARE = FDivergence("chi-square", lambda lt: np.expm1(lt) ** 2, 2.0, r"(t-1)^2",
+                         fstar_log=lambda lu: np.expm1(lu) ** 2 * np.exp(-lu))
 
 
 # ---- validation helpers ---------------------------------------------------------------------
@@ -329,7 +357,7 @@ def f_divergence(family: Family, theta_p, theta_q, f: FDivergence, *, n_nodes: i
     if not isinstance(f, FDivergence):
         raise ValueError(f"f must be an FDivergence (e.g. fisherlab.divergences.CHI_SQUARE), got {type(f).__name__}")
     tp, tq = _pair_thetas(family, theta_p, theta_q)
-    return _integrate_mixture(family, tp, tq, lambda lp, lq, lm: np.exp(lq - lm) * f.f_log(lp - lq), n_nodes)
+    return _integrate_mixture(family, tp, tq, f.integrand, n_nodes)
 
 
 # ---- integration over the mixture m = (p + q)/2 -----------------------------------------------
@@ -367,17 +395,19 @@ def _gauss_hermite_mixture(family, tp, tq, h, n_nodes):
     z = np.sqrt(2.0) * np.stack([g.ravel() for g in grids], axis=-1)  # (N, k)
     w = np.prod(np.stack(np.meshgrid(*([w1] * k), indexing="ij"), -1).reshape(-1, k), axis=-1) / np.pi ** (k / 2)
 
-    def logpdf(x, m, L):
-        # log N(x; m, L L^T) for x (..., N, k), m (..., k), L (..., k, k)
-        r = np.linalg.solve(L[..., None, :, :], (x - m[..., None, :])[..., None])[..., 0]
+    def logpdf(x, m, L, L_inv):
+        # log N(x; m, L L^T) for x (..., N, k), m (..., k), L and L^{-1} (..., k, k):
+        # one k x k inverse per pair instead of one solve per node
+        r = np.einsum("...ij,...nj->...ni", L_inv, x - m[..., None, :])
         logdet = np.sum(np.log(np.diagonal(L, axis1=-2, axis2=-1)), axis=-1)[..., None]
         return -0.5 * k * np.log(2 * np.pi) - logdet - 0.5 * np.sum(r**2, axis=-1)
 
     Lp, Lq = np.linalg.cholesky(cp), np.linalg.cholesky(cq)
+    Lp_inv, Lq_inv = np.linalg.inv(Lp), np.linalg.inv(Lq)
     total = 0.0
     for m, L in ((mp, Lp), (mq, Lq)):
         x = m[..., None, :] + z @ np.swapaxes(L, -1, -2)  # (..., N, k)
-        lp, lq = logpdf(x, mp, Lp), logpdf(x, mq, Lq)
+        lp, lq = logpdf(x, mp, Lp, Lp_inv), logpdf(x, mq, Lq, Lq_inv)
         lm = np.logaddexp(lp, lq) - np.log(2.0)
         total = total + 0.5 * np.sum(w * h(lp, lq, lm), axis=-1)
     return total

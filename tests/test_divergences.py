@@ -290,3 +290,26 @@ def test_bad_input_raises():
         D.quadratic_approximation(np.eye(2), [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="n_nodes must be >= 2"):
         D.js(fl.NormalMean(), 0.0, 1.0, n_nodes=1)
+
+
+@pytest.mark.parametrize("separation", [4.0, 12.0, 30.0])
+def test_quadrature_is_overflow_free_for_far_apart_distributions(separation):
+    # p/q = exp(huge) at the nodes of P: the integrand must use p f*(q/p), not q f(p/q)
+    fam = fl.NormalMean(1.0)
+    closed = D.kl(fam, 0.0, separation)
+    assert np.isfinite(closed) and closed == pytest.approx(separation**2 / 2)
+    # partly overlapping densities are the hardest case for the Gauss-Hermite rule (the
+    # integrand switches from one density to the other): 1e-4 relative is still met
+    assert D.f_divergence(fam, 0.0, separation, D.KL) == pytest.approx(closed, rel=1e-4)
+    assert D.f_divergence(fam, separation, 0.0, D.REVERSE_KL) == pytest.approx(closed, rel=1e-4)
+    js = D.js(fam, 0.0, separation)
+    assert 0 < js <= np.log(2) + 1e-12
+    assert D.f_divergence(fam, 0.0, separation, D.JENSEN_SHANNON) == pytest.approx(js, rel=1e-10)
+    hel = D.f_divergence(fam, 0.0, separation, D.SQUARED_HELLINGER)
+    assert hel == pytest.approx(2 * (1 - np.exp(-(separation**2) / 8)), rel=1e-4)
+
+
+def test_f_divergence_conjugate_generators():
+    u = np.array([0.01, 0.5, 1.0, 3.0])
+    for f in (D.KL, D.REVERSE_KL, D.JENSEN_SHANNON, D.SQUARED_HELLINGER, D.CHI_SQUARE):
+        np.testing.assert_allclose(f.fstar_log(np.log(u)), u * f.f(1 / u), rtol=1e-12, atol=1e-15)
