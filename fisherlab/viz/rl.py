@@ -116,13 +116,16 @@ def kl_per_update(kls: dict, delta: float, *, ax=None, log: bool = True, ylim=No
         Limits of the KL axis.
     """
     ax = _ax(ax)
-    for method, kl in kls.items():
+    markers = {"pg": dict(marker="."), "npg": dict(marker="o", mfc="none"), "trpo": dict(marker="x")}
+    for j, (method, kl) in enumerate(kls.items()):
         kl = np.atleast_2d(np.asarray(kl, dtype=float))
         color = METHOD_COLORS.get(method)
-        k = np.arange(1, kl.shape[1] + 1)
+        # methods side by side within each update, so that overlapping points stay visible
+        k = np.arange(1, kl.shape[1] + 1) + 0.15 * (j - (len(kls) - 1) / 2)
         for i, row in enumerate(kl):
-            ax.plot(k, row, ".", color=color, ms=4, alpha=0.6,
+            ax.plot(k, row, ls="none", color=color, ms=4, alpha=0.7, **markers.get(method, dict(marker=".")),
                     label=METHOD_LABELS.get(method, method) if i == 0 else None)
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.axhline(delta, color=TRUTH, ls="--", lw=1.2, label=rf"$\delta = {delta:g}$")
     if log:
         ax.set_yscale("log")
