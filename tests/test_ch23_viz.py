@@ -109,3 +109,13 @@ def test_directional_polar_traces_the_eigenvalues():
     phi, info = vm.directional_polar(ax, F)
     lam = np.linalg.eigvalsh(F)
     assert np.isclose(info.max(), lam[-1]) and np.isclose(info.min(), lam[0], rtol=1e-4)
+
+
+def test_direction_panels_and_explorer():
+    fig, axes = plt.subplots(1, 2)
+    info, sample = vm.direction_panels(axes, COV, 135.0, n_samples=4000, seed=1)
+    assert info == pytest.approx(5.0)
+    assert abs(sample - info) < 4 * info * np.sqrt(2 / 4000)  # Var of (u^T s)^2 is 2 info^2
+    widget = vm.direction_explorer(n_samples=500)
+    descriptions = [w.description for w in widget.children[:4]]
+    assert descriptions == ["ρ", "σ₁", "σ₂", "angle of u"]

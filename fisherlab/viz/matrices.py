@@ -27,6 +27,8 @@ __all__ = [
     "direction_slices",
     "directional_polar",
     "directional_animation",
+    "direction_panels",
+    "direction_explorer",
     "mc_error_loglog",
     "null_direction",
 ]
@@ -438,6 +440,88 @@ def directional_animation(F, scores, *, n_frames: int = 24, extent: float = 5.0,
 
     fig.tight_layout()
     return animate(fig, update, frames, alt=alt)
+
+
+def direction_panels(axes, cov, angle_deg: float, *, n_samples: int = 5000, seed: int = 0):
+    r"""Two panels for a Gaussian mean with covariance ``cov`` (so :math:`F = \Sigma^{-1}`):
+    the histogram of score vectors at the truth with the Fisher ellipse and a direction
+    :math:`u` at ``angle_deg`` (left), and the polar curve of :math:`u^\top F u` with the
+    current direction, its exact information and the sample variance of :math:`u^\top s`
+    (right). The static view of :func:`direction_explorer`.
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+
+    Parameters
+    ----------
+    axes : pair of Axes
+    cov : array of shape (2, 2)
+        Covariance :math:`\Sigma`, symmetric positive definite.
+    angle_deg : float
+        Direction of :math:`u = (\cos\varphi, \sin\varphi)`, in degrees.
+    n_samples : int
+        Number of scores drawn (from ``numpy.random.default_rng(seed)``).
+
+    Returns
+    -------
+    tuple of float
+        The exact :math:`u^\top F u` and the sample variance of :math:`u^\top s`.
+    """
+    from ..families import GaussianMean
+
+    family = GaussianMean(cov)
+    F = family.fisher_exact([0.0, 0.0])
+    scores = family.score([0.0, 0.0], family.sample([0.0, 0.0], n_samples, rng=np.random.default_rng(seed)))
+    phi = np.deg2rad(float(angle_deg))
+    u = np.array([np.cos(phi), np.sin(phi)])
+    info = float(u @ F @ u)
+    sample = float(np.mean((scores @ u) ** 2))
+    lam = np.linalg.eigvalsh(F)
+    extent = 2.6 * np.sqrt(lam[-1])
+    ax1, ax2 = axes
+    score_histogram(ax1, scores, fisher=F, extent=extent, bins=40, family=family)
+    ax1.plot([-extent * u[0], extent * u[0]], [-extent * u[1], extent * u[1]], color=TRUTH, lw=2)
+    ax1.set_title("scores at the truth and the direction u")
+    all_phi = np.linspace(0, 2 * np.pi, 361)
+    U = np.stack([np.cos(all_phi), np.sin(all_phi)], -1)
+    curve = directional_information(F, U)[:, None] * U
+    ax2.plot(curve[:, 0], curve[:, 1], color=INFORMATIVE, lw=2, label=r"$u^\top F u$ (polar curve)")
+    ax2.plot([0, info * u[0]], [0, info * u[1]], color=TRUTH, lw=2)
+    ax2.plot(*(sample * u), "o", color=ESTIMATE, ms=7, label=r"sample variance of $u^\top s$")
+    r_max = 1.1 * lam[-1]
+    ax2.set_xlim(-r_max, r_max)
+    ax2.set_ylim(-r_max, r_max)
+    ax2.set_aspect("equal")
+    ax2.set_xlabel(r"$(u^\top F u)\, u_1$")
+    ax2.set_ylabel(r"$(u^\top F u)\, u_2$")
+    ax2.set_title(rf"$u^\top F u = {info:.2f}$ (eigenvalues {lam[0]:.2f}, {lam[1]:.2f})")
+    ax2.legend(loc="lower left", fontsize=8)
+    return info, sample
+
+
+def direction_explorer(*, rho: float = 0.8, sigma1: float = 1.0, sigma2: float = 1.0, angle_deg: float = 45.0,
+                       n_samples: int = 5000, seed: int = 0):
+    r"""An ipywidgets explorer of :func:`direction_panels`: sliders for the correlation
+    :math:`\rho`, the two standard deviations of the observations and the angle of :math:`u`.
+    Returns the ``ipywidgets.interactive`` object (live in Jupyter or Binder).
+
+    Introduced in Chapter 2, "The Fisher information matrix".
+    """
+    import ipywidgets as widgets
+
+    def draw(rho, sigma1, sigma2, angle_deg):
+        cov = np.array([[sigma1**2, rho * sigma1 * sigma2], [rho * sigma1 * sigma2, sigma2**2]])
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4.6))
+        direction_panels(axes, cov, angle_deg, n_samples=n_samples, seed=seed)
+        fig.tight_layout()
+        plt.show()
+
+    return widgets.interactive(
+        draw,
+        rho=widgets.FloatSlider(value=rho, min=-0.95, max=0.95, step=0.05, description="ρ"),
+        sigma1=widgets.FloatSlider(value=sigma1, min=0.3, max=2.0, step=0.1, description="σ₁"),
+        sigma2=widgets.FloatSlider(value=sigma2, min=0.3, max=2.0, step=0.1, description="σ₂"),
+        angle_deg=widgets.FloatSlider(value=angle_deg, min=0, max=180, step=5, description="angle of u"),
+    )
 
 
 # ---- Figure f: Monte Carlo error, rank deficiency ------------------------------------------
