@@ -12,8 +12,9 @@ from fisherlab.rl import mdp as M
 from fisherlab.rl import rollouts
 
 
-@pytest.fixture
-def setting(rng):
+@pytest.fixture(scope="module")
+def setting():
+    rng = np.random.default_rng(20261122)
     mdp = M.random_mdp(4, 2, rng=rng, gamma=0.7)
     pol = fl.rl.TabularSoftmax(4, 2)
     theta = rng.normal(size=pol.dim)

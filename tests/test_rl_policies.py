@@ -4,7 +4,7 @@ KL, and bad input."""
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fisherlab as fl
@@ -45,6 +45,7 @@ def fd_grad(f, theta, eps=1e-6):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=15)
 @given(seed=seeds)
 def test_score_is_gradient_of_log_prob(kind, seed):
     pol, theta, states, actions = make(kind, np.random.default_rng(seed))
@@ -53,6 +54,7 @@ def test_score_is_gradient_of_log_prob(kind, seed):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=15)
 @given(seed=seeds)
 def test_hessian_and_hvp(kind, seed):
     rng = np.random.default_rng(seed)
@@ -66,6 +68,7 @@ def test_hessian_and_hvp(kind, seed):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@settings(max_examples=15)
 @given(seed=seeds)
 def test_fvp_matches_dense_fisher(kind, seed):
     rng = np.random.default_rng(seed)
