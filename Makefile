@@ -39,10 +39,10 @@ test: $(STAMP)
 
 # The browser suite (tests/site, marker `site`): headless Chromium (Debian's, /usr/bin/chromium)
 # opens every page of the built site with every request to another host blocked, and saves
-# light and dark screenshots under _build/screenshots/. Each worker keeps a page's tests together.
+# light and dark screenshots under _build/screenshots/ (two pages at a time, in one browser).
 site-test: $(STAMP)
 	@test -f _build/html/index.html || { echo "no built site: run 'make book' first"; exit 1; }
-	$(BIN)/python -m pytest tests/site -q -m site -n 2 --dist loadgroup
+	$(BIN)/python -m pytest tests/site -q -m site -p no:xdist
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"

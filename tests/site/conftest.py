@@ -4,22 +4,25 @@ A real headless Chromium (Debian's ``chromium`` package, driven by path: no brow
 opens every page of ``_build/html`` served by Python's ``http.server`` on 127.0.0.1. Every
 request to any other host is blocked and counted, so a page that needs the network fails.
 
-Each page is opened once; :func:`audit` records everything the tests in ``test_site.py`` assert
-(status, console errors, requests, math, images, animations, links, size) and saves full-page
-screenshots in the light and the dark theme under ``_build/screenshots/``.
+Each page is opened once: :func:`audit_site` opens the pages two at a time (one browser, one
+tab per page) and records everything the tests in ``test_site.py`` assert (status, console
+errors, requests, math, images, animations, links, size), saves full-page screenshots in the
+light and the dark theme under ``_build/screenshots/``, and runs the search.
 
 Environment:
 
 * ``SITE_DIR``: the built site to test (default ``_build/html``);
-* ``CHROMIUM``: the browser executable (default ``/usr/bin/chromium``).
+* ``CHROMIUM``: the browser executable (default ``/usr/bin/chromium``);
+* ``SITE_CONCURRENCY``: pages open at once (default 2, one per core of the reference machine).
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import functools
 import os
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -44,6 +47,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+CONCURRENCY = int(os.environ.get("SITE_CONCURRENCY", "2"))
+TIMEOUT_MS = 90_000  # one page's navigation or screenshot, on a busy machine
 SUITE_BUDGET_S = 120.0
 PAGE_BUDGET_BYTES = 5_000_000
 # Folders of the built site that hold assets and copies of sources, not pages.
@@ -94,7 +99,7 @@ def all_pages() -> list[str]:
     return toc + [p for p in built_pages() if p not in toc]
 
 
-# --------------------------------------------------------------------------- serving, browser
+# --------------------------------------------------------------------------- serving
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -102,67 +107,23 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url():
-    """Serve the built site on 127.0.0.1 (a free port) for the whole session."""
-    if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: run 'make book' first", pytrace=False)
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+class LocalServer:
+    """The built site on 127.0.0.1 (a free port), served from a thread."""
 
-
-class Browser:
-    """One Chromium with a fresh profile; records blocked requests per page."""
-
-    def __init__(self, playwright, site_url: str):
-        if not Path(CHROMIUM).is_file():
-            pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium", pytrace=False)
-        self.site_url = site_url
-        self.origin = urlsplit(site_url).netloc
-        self.profile = tempfile.mkdtemp(prefix="site-test-chromium-")
-        self.context = playwright.chromium.launch_persistent_context(
-            self.profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-            color_scheme="light",
-            service_workers="block",
-        )
-        self.context.set_default_timeout(15_000)
-        self.blocked: list[str] = []
-        # every request to another host is aborted and counted (data: URLs never reach here)
-        self.context.route(self._is_foreign, self._block)
-
-    def _is_foreign(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.origin
-
-    def _block(self, route):
-        self.blocked.append(route.request.url)
-        route.abort("blockedbyclient")
+    def __init__(self, site: Path = SITE):
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.origin = urlsplit(self.url).netloc
 
     def close(self):
-        self.context.close()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser(site_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        b = Browser(playwright, site_url)
-        yield b
-        b.close()
-
-
-# --------------------------------------------------------------------------- the audit
+# --------------------------------------------------------------------------- in the browser
 
 _WAIT_FOR_MATH = """async () => {
   if (!window.MathJax || !window.MathJax.startup || !window.MathJax.startup.promise) return 0;
@@ -263,30 +224,72 @@ def _screenshot_name(page_path: str, theme: str) -> Path:
     return SCREENSHOTS / f"{stem}-{theme}.png"
 
 
-def _set_theme(page, theme: str) -> None:
+async def _set_theme(page, theme: str) -> None:
     """Switch the pydata/book theme the way its own toggle does (data-theme on <html>)."""
-    page.emulate_media(color_scheme=theme)
-    page.evaluate(
+    await page.emulate_media(color_scheme=theme)
+    await page.evaluate(
         """theme => {
           document.documentElement.dataset.theme = theme;
           document.documentElement.dataset.mode = theme;
         }""",
         theme,
     )
-    page.wait_for_timeout(100)
+    await page.wait_for_timeout(100)
 
 
-def audit(browser: Browser, page_path: str) -> dict:
+async def _full_page_png(page, path: Path) -> None:
+    """A full-page PNG screenshot through the DevTools protocol, with Chromium's fast PNG
+    encoder (``optimizeForSpeed``: larger files, about a third less time on tall pages)."""
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        size = (await cdp.send("Page.getLayoutMetrics"))["cssContentSize"]
+        shot = await cdp.send("Page.captureScreenshot", {
+            "format": "png",
+            "optimizeForSpeed": True,
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1},
+        })
+    finally:
+        await cdp.detach()
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+async def _plays(page, index: int) -> bool:
+    """Press an animation's play button: does the frame change? (pauses it again after)"""
+    player = page.locator("div.animation").nth(index)
+    frame = player.locator('img[id^="_anim_img"]')
+    before = await frame.get_attribute("src")
+    await player.locator('button[title="Play"]').click()
+    try:
+        await page.wait_for_function(
+            "([img, src]) => img.getAttribute('src') !== src",
+            arg=[await frame.element_handle(), before],
+            timeout=5_000,
+        )
+        changed = True
+    except Exception:  # playwright's TimeoutError: the frame never changed
+        changed = False
+    await player.locator('button[title="Pause"]').click()
+    return changed
+
+
+def _is_foreign(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != origin
+
+
+async def audit_page(context, server: LocalServer, page_path: str) -> dict:
     """Open one page and record everything the site tests assert about it."""
-    report: dict = {"page": page_path}
+    report: dict = {"page": page_path, "budget_bytes": PAGE_BUDGET_BYTES}
     console_errors: list[str] = []
     failed: list[str] = []
+    blocked: list[str] = []
     loaded: list[tuple[str, str]] = []
-    blocked_before = len(browser.blocked)
-    page = browser.context.new_page()
+    page = await context.new_page()
 
-    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
-    page.on("pageerror", lambda e: console_errors.append(f"uncaught: {e}"))
+    async def block(route):  # every request to another host is aborted and counted
+        blocked.append(route.request.url)
+        await route.abort("blockedbyclient")
 
     def on_response(response):
         if response.status >= 400:
@@ -294,84 +297,119 @@ def audit(browser: Browser, page_path: str) -> dict:
         loaded.append((response.request.resource_type, response.url))
 
     def on_failed(request):
-        if not browser._is_foreign(request.url):  # blocked ones are counted apart
+        if not _is_foreign(request.url, server.origin):  # blocked ones are counted apart
             failed.append(f"{request.failure} {request.url}")
 
+    await page.route(lambda url: _is_foreign(url, server.origin), block)
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+    page.on("pageerror", lambda e: console_errors.append(f"uncaught: {e}"))
     page.on("response", on_response)
     page.on("requestfailed", on_failed)
+    start = time.perf_counter()
     try:
-        start = time.perf_counter()
-        response = page.goto(browser.site_url + page_path, wait_until="load")
+        response = await page.goto(server.url + page_path, wait_until="load")
         report["status"] = response.status if response else None
         source = site_file("/" + page_path).read_text(encoding="utf-8", errors="replace")
         redirect = re.search(r'http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', source, re.I)
         report["redirect"] = None
         if redirect:  # a redirect stub (the site's index.html): audit where it leads
-            page.wait_for_url("**/" + redirect.group(1))
-            page.wait_for_load_state("load")
+            await page.wait_for_url("**/" + redirect.group(1))
+            await page.wait_for_load_state("load")
             report["redirect"] = urlsplit(page.url).path.lstrip("/")
             source = site_file(urlsplit(page.url).path).read_text(encoding="utf-8", errors="replace")
-        report["n_math"] = page.evaluate(_WAIT_FOR_MATH)
-        report["math"] = page.evaluate(_MATH_PROBLEMS)
+        report["n_math"] = await page.evaluate(_WAIT_FOR_MATH)
+        report["math"] = await page.evaluate(_MATH_PROBLEMS)
         report["has_math"] = bool(re.search(r'class="math[ "]', source))
-        report["raw_tex"] = page.evaluate(_RAW_TEX)
-        report["images"] = page.evaluate(_IMAGES)
-        report["broken_links"] = check_links(page.evaluate(_LINKS), browser.origin)
+        report["raw_tex"] = await page.evaluate(_RAW_TEX)
+        report["images"] = await page.evaluate(_IMAGES)
+        report["broken_links"] = check_links(await page.evaluate(_LINKS), server.origin)
         report["launch"] = {
-            "binder": page.locator('a[href*="mybinder.org"]').count(),
-            "download_ipynb": page.locator('a[href$=".ipynb"][download], '
-                                           '.dropdown-download-buttons a[href$=".ipynb"]').count(),
+            "binder": await page.locator('a[href*="mybinder.org"]').count(),
+            "download_ipynb": await page.locator(
+                '.dropdown-download-buttons a[href$=".ipynb"]').count(),
         }
-        report["nav_links"] = page.eval_on_selector_all(
-            "nav.bd-docs-nav a[href]", "els => els.map(a => a.href)"
-        )
+        report["nav_links"] = await page.eval_on_selector_all(
+            "nav.bd-docs-nav a[href]", "els => els.map(a => a.href)")
+        report["seconds_load"] = time.perf_counter() - start
 
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for theme in ("light", "dark"):
-            _set_theme(page, theme)
-            page.screenshot(path=_screenshot_name(page_path, theme), full_page=True,
-                            animations="disabled", caret="hide", timeout=60_000)
-        _set_theme(page, "light")
+        if not report["redirect"]:  # a redirect stub looks exactly like the page it leads to
+            for theme in ("light", "dark"):
+                await _set_theme(page, theme)
+                await _full_page_png(page, _screenshot_name(page_path, theme))
+            await _set_theme(page, "light")
+        report["seconds_screenshots"] = time.perf_counter() - start - report["seconds_load"]
 
-        report["animations"] = page.evaluate(_ANIMATIONS)
-        report["animation_plays"] = [_plays(page, i) for i in range(len(report["animations"]))]
-        report["seconds"] = time.perf_counter() - start
+        report["animations"] = await page.evaluate(_ANIMATIONS)
+        report["animation_plays"] = [await _plays(page, i) for i in range(len(report["animations"]))]
     finally:
-        page.close()
+        report["seconds"] = time.perf_counter() - start
+        await page.close()
 
     # bytes the page loads for itself: the HTML and its images (embedded animation frames
     # are inside the HTML); shared scripts and styles are cached across pages
     weight = 0
     for kind, url in loaded:
         parts = urlsplit(url)
-        if kind in ("document", "image", "media") and parts.netloc == browser.origin:
+        if kind in ("document", "image", "media") and parts.netloc == server.origin:
             path = site_file(parts.path)
             weight += path.stat().st_size if path.is_file() else 0
     report["bytes"] = weight
-    report["budget_bytes"] = PAGE_BUDGET_BYTES
     report["console_errors"] = console_errors
     report["failed_requests"] = failed
-    report["blocked_requests"] = browser.blocked[blocked_before:]
+    report["blocked_requests"] = blocked
     return report
 
 
-def _plays(page, index: int) -> bool:
-    """Press an animation's play button: does the frame change? (pauses it again after)"""
-    player = page.locator("div.animation").nth(index)
-    frame = player.locator('img[id^="_anim_img"]')
-    before = frame.get_attribute("src")
-    player.locator('button[title="Play"]').click()
+async def search(context, server: LocalServer, query: str) -> list[str]:
+    """The result links of the site's built-in search for ``query``."""
+    page = await context.new_page()
+    await page.route(lambda url: _is_foreign(url, server.origin), lambda route: route.abort())
     try:
-        page.wait_for_function(
-            "([img, src]) => img.getAttribute('src') !== src",
-            arg=[frame.element_handle(), before],
-            timeout=3_000,
-        )
-        changed = True
-    except Exception:  # playwright's TimeoutError: the frame never changed
-        changed = False
-    player.locator('button[title="Pause"]').click()
-    return changed
+        await page.goto(server.url + f"search.html?q={query}", wait_until="load")
+        results = page.locator("#search-results ul.search li")
+        try:
+            await results.first.wait_for()
+        except Exception:  # no result at all
+            return []
+        return await results.locator("a").evaluate_all("els => els.map(a => a.href)")
+    finally:
+        await page.close()
+
+
+async def audit_site(pages: list[str], server: LocalServer) -> dict:
+    """Audit ``pages`` (``CONCURRENCY`` at a time) in one Chromium with a fresh profile."""
+    from playwright.async_api import async_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # the heaviest pages first, so that two workers finish together
+    order = sorted(pages, key=lambda p: -(site_file("/" + p).stat().st_size
+                                          if site_file("/" + p).is_file() else 0))
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="site-test-chromium-") as profile:
+        async with async_playwright() as playwright:
+            context = await playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900},
+                color_scheme="light",
+                service_workers="block",
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def one(page_path):
+                async with gate:
+                    try:
+                        results[page_path] = await audit_page(context, server, page_path)
+                    except Exception as exc:  # the page broke the audit itself
+                        results[page_path] = exc
+
+            await asyncio.gather(*(one(p) for p in order))
+            results["__search__"] = await search(context, server, "Fisher")
+            await context.close()
+    return results
 
 
 def notebook_pages() -> list[str]:
@@ -393,16 +431,17 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("notebook_page", pages, ids=_test_ids(pages))
 
 
+_SELECTED_PAGES: set[str] = set()
+_TIMINGS: dict[str, tuple[float, float, float, int]] = {}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Keep every test of one page in one xdist worker (``--dist loadgroup``): a page is
-    opened once per worker, and the tests of the whole site go with the landing page."""
+    """Note which pages the selected tests need (``-k`` may select a few); the tests of the
+    whole site need the landing page."""
     root = toc_pages()[0]
     for item in items:
-        if "site" not in item.keywords:
-            continue
         params = getattr(getattr(item, "callspec", None), "params", {})
-        group = params.get("page") or params.get("notebook_page") or root
-        item.add_marker(pytest.mark.xdist_group(name=group))
+        _SELECTED_PAGES.add(params.get("page") or params.get("notebook_page") or root)
 
 
 @pytest.fixture(scope="session")
@@ -418,22 +457,44 @@ def toc() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def audits(browser):
-    """One audit per page, computed on first use and shared by every test of that page."""
-    cache: dict[str, dict | Exception] = {}
+def site_audit() -> dict:
+    """Every selected page audited once (plus the search), computed on first use."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: run 'make book' first", pytrace=False)
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium", pytrace=False)
+    server = LocalServer()
+    try:
+        pages = [p for p in all_pages() if p in _SELECTED_PAGES] or all_pages()[:1]
+        results = asyncio.run(audit_site(pages, server))
+    finally:
+        server.close()
+    _TIMINGS.update({
+        page: (r["seconds_load"], r["seconds_screenshots"], r["seconds"], r["bytes"])
+        for page, r in results.items() if isinstance(r, dict) and "seconds_screenshots" in r
+    })
+    return results
+
+
+@pytest.fixture(scope="session")
+def audits(site_audit):
+    """``audits(page)``: the record of one page; fails the test if the page broke the audit."""
 
     def get(page_path: str) -> dict:
-        if page_path not in cache:
-            try:
-                cache[page_path] = audit(browser, page_path)
-            except Exception as exc:  # the page broke the audit itself: fail each of its tests once
-                cache[page_path] = exc
-        result = cache[page_path]
+        result = site_audit.get(page_path)
+        if result is None:
+            pytest.fail(f"{page_path} was not audited", pytrace=False)
         if isinstance(result, Exception):
             pytest.fail(f"auditing {page_path} failed: {result}", pytrace=False)
         return result
 
     return get
+
+
+@pytest.fixture(scope="session")
+def search_results(site_audit) -> list[str]:
+    """The links the built-in search returns for "Fisher"."""
+    return site_audit["__search__"]
 
 
 # --------------------------------------------------------------------------- the time budget
@@ -449,11 +510,16 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not _site_selected(config):
         return
     elapsed = time.perf_counter() - _SESSION_START[0]
-    pages = all_pages()
     terminalreporter.write_line(
-        f"site: {len(pages)} pages tested in a browser in {elapsed:.1f} s "
-        f"(budget {SUITE_BUDGET_S:.0f} s); screenshots in {SCREENSHOTS}"
+        f"site: {len(_SELECTED_PAGES)} pages tested in a browser in {elapsed:.1f} s "
+        f"(budget {SUITE_BUDGET_S:.0f} s, {CONCURRENCY} at a time); screenshots in {SCREENSHOTS}"
     )
+    slowest = sorted(_TIMINGS.items(), key=lambda item: -item[1][2])[:5]
+    for page, (load, shots, total, size) in slowest:
+        terminalreporter.write_line(
+            f"  {page}: {total:.1f} s (open and check {load:.1f} s, screenshots {shots:.1f} s), "
+            f"{size / 1e6:.2f} MB"
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -44,17 +44,11 @@ def test_navigation_links_every_toc_page(audits, toc):
     assert not missing, f"toc pages missing from the navigation sidebar:{_fmt(missing)}"
 
 
-def test_search_finds_fisher(browser):
-    page = browser.context.new_page()
-    try:
-        page.goto(browser.site_url + "search.html?q=Fisher", wait_until="load")
-        results = page.locator("#search-results ul.search li")
-        results.first.wait_for(timeout=15_000)
-        hrefs = results.locator("a").evaluate_all("els => els.map(a => a.href)")
-    finally:
-        page.close()
-    assert hrefs, "the built-in search found nothing for 'Fisher'"
-    assert any("/book/01_" in h for h in hrefs), f"search for 'Fisher' misses Chapter 1:{_fmt(hrefs)}"
+def test_search_finds_fisher(search_results):
+    assert search_results, "the built-in search found nothing for 'Fisher'"
+    assert any("/book/01_" in h for h in search_results), (
+        f"search for 'Fisher' misses Chapter 1:{_fmt(search_results)}"
+    )
 
 
 # ----------------------------------------------------------------------- page by page
