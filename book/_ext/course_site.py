@@ -3,8 +3,8 @@
 * **API entries link to their chapter.** A ``fisherlab`` docstring says where the book
   introduces the object: ``Introduced in Chapter 3, "KL divergence and its Taylor expansion".``
   On the API reference page that sentence becomes a link to the chapter (``book/03_*``). An
-  entry whose docstring does not say it gets the chapter of its module: the one named in the
-  module's docstring, else the earliest chapter named anywhere in the module's source.
+  entry whose docstring does not say it gets the chapter of its module (see
+  :func:`module_chapter`).
   The pages that use autodoc are re-read on every build, so the links follow the docstrings.
 * **Every page works on a reader's first visit.** The theme's colour mode defaults to
   ``auto`` (follow the reader's system), and an inline script that two extensions add twice
@@ -18,6 +18,7 @@ import re
 import sys
 
 INTRODUCED = re.compile(r'Introduced\s+in\s+Chapter\s+(\d+),\s+"([^"]+)"(\.?)')
+CHAPTER_NAMED = re.compile(r'Chapter\s+(\d+),\s+"([^"]+)"')
 CHAPTER_FILE = re.compile(r"book/(\d\d)_\w+")
 # kinds of autodoc entries that are shown as entries of their own on the API page
 TOP_LEVEL = {"class", "function", "exception", "data"}
@@ -42,20 +43,30 @@ def _link(number: int, title: str, chapters: dict[int, str]) -> str | None:
 
 
 def module_chapter(module_name: str) -> tuple[int, str] | None:
-    """The chapter that introduces a module: its docstring's, else the earliest in its source."""
+    """The chapter that introduces a module.
+
+    In order: a chapter its docstring names (``Introduced in Chapter N, "..."`` or ``Figures of
+    Chapter N, "..."``); else the earliest chapter named by an "Introduced in" anywhere in its
+    source; else the earliest one in the sources of the other modules of its package.
+    """
     module = sys.modules.get(module_name)
     if module is None:
         return None
-    found = INTRODUCED.findall(module.__doc__ or "")
-    if not found:
-        try:
-            found = INTRODUCED.findall(inspect.getsource(module))
-        except (OSError, TypeError):
-            return None
-    if not found:
-        return None
-    number, title, _ = min(found, key=lambda f: int(f[0]))
-    return int(number), title
+    named = CHAPTER_NAMED.search(module.__doc__ or "")
+    if named:
+        return int(named.group(1)), named.group(2)
+    package = module_name.rpartition(".")[0]
+    for names in ([module_name], sorted(m for m in sys.modules if m.startswith(package + "."))):
+        found = []
+        for name in names:
+            try:
+                found += INTRODUCED.findall(inspect.getsource(sys.modules[name]))
+            except (OSError, TypeError):
+                continue
+        if found:
+            number, title, _ = min(found, key=lambda f: int(f[0]))
+            return int(number), title
+    return None
 
 
 def link_chapters(app, what, name, obj, options, lines):

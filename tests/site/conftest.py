@@ -179,6 +179,16 @@ _IMAGES = """async () => {
   }));
 }"""
 
+_API_WITHOUT_CHAPTER = r"""() => [...document.querySelectorAll('dl.py')]
+  .filter(dl => !dl.parentElement.closest('dl.py'))   // top-level entries, not their members
+  .filter(dl => ['class', 'function', 'exception', 'data'].some(c => dl.classList.contains(c)))
+  .filter(dl => {
+    const dd = dl.querySelector(':scope > dd');
+    return !dd || ![...dd.querySelectorAll('a[href]')]
+      .some(a => /\/book\/\d\d_[^\/]*\.html/.test(a.href));
+  })
+  .map(dl => (dl.querySelector(':scope > dt') || {}).id || '?')"""
+
 _LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
 
 _ANIMATIONS = """() => [...document.querySelectorAll('div.animation')].map(div => ({
@@ -323,6 +333,7 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
         report["raw_tex"] = await page.evaluate(_RAW_TEX)
         report["images"] = await page.evaluate(_IMAGES)
         report["broken_links"] = check_links(await page.evaluate(_LINKS), server.origin)
+        report["api_without_chapter"] = await page.evaluate(_API_WITHOUT_CHAPTER)
         report["launch"] = {
             "binder": await page.locator('a[href*="mybinder.org"]').count(),
             "download_ipynb": await page.locator(

@@ -104,6 +104,12 @@ def test_internal_links_resolve(audits, page):
     assert not broken, f"broken internal links on {page}:{_fmt(broken)}"
 
 
+def test_api_entries_link_to_their_chapter(audits, page):
+    """Every class and function of the API reference links to the chapter that introduces it."""
+    orphans = audits(page)["api_without_chapter"]
+    assert not orphans, f"API entries on {page} without a link to their chapter:{_fmt(orphans)}"
+
+
 def test_page_weight_budget(audits, page):
     report = audits(page)
     size, budget = report["bytes"], report["budget_bytes"]
