@@ -334,6 +334,7 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
         report["images"] = await page.evaluate(_IMAGES)
         report["broken_links"] = check_links(await page.evaluate(_LINKS), server.origin)
         report["api_without_chapter"] = await page.evaluate(_API_WITHOUT_CHAPTER)
+        report["citations"] = await page.locator(".citation-list .citation").count()
         report["launch"] = {
             "binder": await page.locator('a[href*="mybinder.org"]').count(),
             "download_ipynb": await page.locator(
@@ -423,6 +424,11 @@ async def audit_site(pages: list[str], server: LocalServer) -> dict:
     return results
 
 
+def chapter_pages() -> list[str]:
+    """The toc's numbered chapters (``book/NN_name``)."""
+    return [p for p in toc_pages() if re.fullmatch(r"book/\d\d_\w+\.html", p)]
+
+
 def notebook_pages() -> list[str]:
     """The toc's pages built from notebooks (they carry launch and download buttons)."""
     return [p for p in toc_pages() if (SITE / "_sources" / p.replace(".html", ".ipynb")).is_file()]
@@ -433,10 +439,14 @@ def _test_ids(pages: list[str]) -> list[str]:
 
 
 def pytest_generate_tests(metafunc):
-    """Parametrize ``page`` over every page and ``notebook_page`` over the notebook pages."""
+    """Parametrize ``page`` over every page, ``chapter_page`` over the chapters and
+    ``notebook_page`` over the pages built from notebooks."""
     if "page" in metafunc.fixturenames:
         pages = all_pages()
         metafunc.parametrize("page", pages, ids=_test_ids(pages))
+    if "chapter_page" in metafunc.fixturenames:
+        pages = chapter_pages()
+        metafunc.parametrize("chapter_page", pages, ids=_test_ids(pages))
     if "notebook_page" in metafunc.fixturenames:
         pages = notebook_pages()
         metafunc.parametrize("notebook_page", pages, ids=_test_ids(pages))
@@ -446,13 +456,15 @@ _SELECTED_PAGES: set[str] = set()
 _TIMINGS: dict[str, tuple[float, float, float, int]] = {}
 
 
-def pytest_collection_modifyitems(config, items):
+def pytest_collection_finish(session):
     """Note which pages the selected tests need (``-k`` may select a few); the tests of the
     whole site need the landing page."""
     root = toc_pages()[0]
-    for item in items:
+    for item in session.items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        _SELECTED_PAGES.add(params.get("page") or params.get("notebook_page") or root)
+        _SELECTED_PAGES.add(
+            params.get("page") or params.get("notebook_page") or params.get("chapter_page") or root
+        )
 
 
 @pytest.fixture(scope="session")

@@ -124,3 +124,8 @@ def test_notebook_pages_have_launch_and_download_buttons(audits, notebook_page):
 
 def test_site_index_leads_to_the_landing_page(audits, toc):
     assert audits("index.html")["redirect"] == toc[0]
+
+
+def test_every_chapter_cites_its_sources(audits, chapter_page):
+    """Each chapter ends with a bibliography of the works it cites (from book/references.bib)."""
+    assert audits(chapter_page)["citations"] > 0, f"{chapter_page} has no references list"
