@@ -21,16 +21,8 @@ import numpy as np
 
 import fisherlab as fl
 from fisherlab import divergences as D
+from _timing import median_time
 
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:

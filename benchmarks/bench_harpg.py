@@ -20,16 +20,8 @@ import numpy as np
 
 import fisherlab as fl
 from fisherlab.rl import convergence, enumeration, second_order
+from _timing import median_time
 
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def per_iteration(sample, policy, n_iters: int, method: str, batch: int, lr: float, repeats: int) -> float:

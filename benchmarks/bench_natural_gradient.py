@@ -20,18 +20,10 @@ import numpy as np
 
 import fisherlab as fl
 from fisherlab.models import SoftmaxRegression, make_classification
+from _timing import median_time
 
 N_SAMPLES = 10_000
 
-
-def median_time(fn, repeats: int) -> float:
-    fn()  # warm up (allocations, BLAS threads)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:
