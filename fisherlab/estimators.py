@@ -175,6 +175,14 @@ __all__ += [
 ]
 
 
+def _square_stack(name: str, value) -> np.ndarray:
+    """A float array of shape (..., d, d): one or more square matrices."""
+    arr = v.as_float_array(name, value)
+    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
+        raise ValueError(f"{name} must have shape (..., d, d), got {arr.shape}")
+    return arr
+
+
 def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     r"""Information along a direction: :math:`u^\top F u` (divided by :math:`u^\top u` when
     ``normalize``, i.e. for the unit vector along ``u``).
