@@ -197,3 +197,14 @@ def test_bad_input():
                       n_episodes=2, horizon=5, gamma=1.0, rng=rng)
     with pytest.raises(ValueError, match="gamma must be in"):
         fl.rl.random_mdp(2, 2, rng=rng, gamma=1.5)
+
+
+def test_sample_finite_tables_match_step_by_step(rng, monkeypatch):
+    # the vectorised lookups and the draw-by-draw loop give identical trajectories
+    mdp, policy, theta, _ = _setup(3, S=4, A=3)
+    fast = so.sample_finite(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
+    monkeypatch.setattr(so, "_TABLE_LIMIT", 0)
+    slow = so.sample_finite(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(fast.states, slow.states)
+    np.testing.assert_array_equal(fast.actions, slow.actions)
+    assert len(np.unique(fast.states)) == 4 and len(np.unique(fast.actions)) == 3

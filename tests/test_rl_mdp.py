@@ -24,7 +24,7 @@ def an_mdp(request, rng):
 
 
 def test_named_mdps_are_valid():
-    for m in (M.river_swim(), M.gridworld(), M.random_mdp(4, 2, rng=np.random.default_rng(0))):
+    for m in (M.river_swim(), M.gridworld(), M.short_corridor(), M.random_mdp(4, 2, rng=np.random.default_rng(0))):
         np.testing.assert_allclose(m.P.sum(axis=2), 1.0, atol=1e-12)
         assert m.rho.sum() == pytest.approx(1.0)
 
@@ -148,3 +148,34 @@ def test_bad_input_raises():
         M.gridworld(3, slip=1.0)
     with pytest.raises(ValueError, match="policy.n_actions must equal"):
         M.exact_objective(m, fl.rl.TabularSoftmax(2, 3), np.zeros(6))
+
+
+def test_short_corridor_has_a_stochastic_optimum_in_its_class():
+    import scipy.optimize
+
+    mdp, policy = M.short_corridor(gamma=0.9), M.short_corridor_policy()
+    J = lambda x: M.exact_objective(mdp, policy, np.array([0.0, x]))
+    # the parametric policy is the table "right with probability p in every state"
+    p = 0.3
+    pi = np.tile([1 - p, p], (4, 1))
+    assert J(np.log(p / (1 - p))) == pytest.approx(mdp.objective(pi), abs=1e-12)
+    # both deterministic policies loop forever: J = -1 / (1 - gamma)
+    assert J(-40.0) == pytest.approx(-10.0, abs=1e-9) and J(40.0) == pytest.approx(-10.0, abs=1e-9)
+    best = scipy.optimize.minimize_scalar(lambda x: -J(x), bracket=(-1.0, 1.0), tol=1e-12)
+    p_star = 1 / (1 + np.exp(-best.x))
+    assert 0.55 < p_star < 0.65
+    assert np.abs(M.exact_gradient(mdp, policy, np.array([0.0, best.x]))).max() < 1e-6
+    assert J(best.x) > max(J(best.x - 0.1), J(best.x + 0.1))
+    # the aliased class is far from the MDP's optimum, which sees the states (right, left, right)
+    assert mdp.optimal_objective() == pytest.approx(-(1 + 0.9 + 0.81), abs=1e-9)
+    assert J(best.x) < mdp.optimal_objective() - 1
+
+
+def test_short_corridor_undiscounted_limit_matches_closed_form():
+    # as gamma -> 1, -J tends to the expected number of steps to the goal from state 0. With
+    # P(right) = p: V0 = 1/p + V1, V1 = 1 + p V0 + (1-p) V2, V2 = 1 + (1-p) V1 give
+    # V0 = 2 (2 - p) / (p (1 - p)), smallest at p = 2 - sqrt(2) (Sutton & Barto 2018, Example 13.1)
+    mdp, policy = M.short_corridor(gamma=1 - 1e-7), M.short_corridor_policy()
+    for p in (0.3, 0.5, 0.6):
+        J = M.exact_objective(mdp, policy, np.array([0.0, np.log(p / (1 - p))]))
+        assert -J == pytest.approx(2 * (2 - p) / (p * (1 - p)), rel=1e-5)

@@ -12,7 +12,7 @@ Modules and interfaces
     For a parametric policy: ``exact_objective(mdp, policy, theta)``, ``exact_gradient`` (d,),
     ``exact_fisher`` :math:`F_\rho(\theta)` (d, d), ``exact_fisher_vector_product`` (d,),
     ``exact_surrogate``, ``exact_mean_kl``. MDPs: ``random_mdp(S, A, rng=...)``,
-    ``river_swim()``, ``gridworld()``.
+    ``river_swim()``, ``gridworld()``, ``short_corridor()``.
 ``policies``
     :class:`~fisherlab.rl.policies.TabularSoftmax`, ``LinearSoftmax``, ``LinearGaussian``; one
     interface, parameter ``theta`` of shape (d,) first:
@@ -47,7 +47,7 @@ Introduced in Chapter 5, "TRPO"; reused in Chapter 6.
 from importlib import import_module
 
 from . import mdp, policies
-from .mdp import FiniteMDP, gridworld, random_mdp, river_swim
+from .mdp import FiniteMDP, gridworld, random_mdp, river_swim, short_corridor, short_corridor_policy
 from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
 
 _LAZY = ("envs", "rollouts", "estimators", "algorithms",
@@ -60,5 +60,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'fisherlab.rl' has no attribute {name!r}")
 
 
-__all__ = ["mdp", "policies", "FiniteMDP", "random_mdp", "river_swim", "gridworld",
+__all__ = ["mdp", "policies", "FiniteMDP", "random_mdp", "river_swim", "gridworld", "short_corridor",
+           "short_corridor_policy",
            "Policy", "TabularSoftmax", "LinearSoftmax", "LinearGaussian"]

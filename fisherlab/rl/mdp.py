@@ -41,6 +41,8 @@ __all__ = [
     "random_mdp",
     "river_swim",
     "gridworld",
+    "short_corridor",
+    "short_corridor_policy",
     "policy_table",
     "exact_objective",
     "exact_gradient",
@@ -267,6 +269,46 @@ def gridworld(size: int = 4, *, slip: float = 0.1, gamma: float = 0.9) -> Finite
     rho = np.zeros(S)
     rho[0] = 1.0
     return FiniteMDP(P, R, gamma, rho, name=f"gridworld({n}x{n})")
+
+
+def short_corridor(*, gamma: float = 0.9) -> FiniteMDP:
+    r"""The short corridor with switched actions (Sutton & Barto, 2018, Example 13.1).
+
+    Three corridor states ``0, 1, 2`` and an absorbing goal ``3``; episodes start at state 0.
+    Action 0 moves left and action 1 right, except in state 1, where they are switched (right
+    moves left). Moving left at state 0 stays put. Every step outside the goal costs 1 (reward
+    -1); the goal pays 0 forever.
+
+    The point of the task is its *aliasing*: with the features of :func:`short_corridor_policy`,
+    every state looks the same, so a policy must choose "right" with one probability :math:`p`
+    everywhere. Both deterministic choices never reach the goal (:math:`J = -1/(1-\gamma)`);
+    the best policy of the class is stochastic, with :math:`p` near 0.6, so the scores
+    :math:`\nabla\log\pi` do not vanish at the optimum of the class.
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    P = np.zeros((4, 2, 4))
+    P[0, 0, 0] = P[0, 1, 1] = 1.0  # state 0: left stays, right moves on
+    P[1, 0, 2] = P[1, 1, 0] = 1.0  # state 1: switched
+    P[2, 0, 1] = P[2, 1, 3] = 1.0  # state 2: right reaches the goal
+    P[3, :, 3] = 1.0  # the goal is absorbing
+    R = -np.ones((4, 2))
+    R[3] = 0.0
+    return FiniteMDP(P, R, gamma, np.array([1.0, 0.0, 0.0, 0.0]), name="short_corridor")
+
+
+def short_corridor_policy():
+    r"""The aliased policy class of :func:`short_corridor`: a softmax over two actions whose
+    single state feature is 1 in every state, :math:`\pi_\theta(\text{right}) = \sigma(\theta_1-\theta_0)`.
+
+    ``theta = (theta_left, theta_right)``; only the difference matters (adding the same number
+    to both is the softmax's shift direction, along which every score is orthogonal).
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    from .policies import LinearSoftmax
+
+    return LinearSoftmax(2, features=np.ones((4, 1)))
 
 
 # ---- exact quantities of a parametric policy ------------------------------------------------

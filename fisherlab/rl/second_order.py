@@ -196,13 +196,19 @@ def hessian_estimate(policy, theta, traj: Trajectories, *, first_term: bool = Tr
 
 
 # ---- sampling ---------------------------------------------------------------------------------
+_TABLE_LIMIT = 2_000_000  # H * N * S * max(S, A) table entries: above it, sample_finite steps draw by draw
+
+
 def sample_finite(mdp, policy, theta, *, n_episodes: int, horizon: int, rng: np.random.Generator) -> Trajectories:
     r"""``n_episodes`` trajectories of ``horizon`` steps on a finite MDP, :math:`\tau\sim p(\cdot|\pi_\theta)`.
 
     :math:`s_0\sim\rho`, :math:`a_t\sim\pi_\theta(\cdot|s_t)`, :math:`s_{t+1}\sim P(\cdot|s_t,a_t)`:
-    the same law as :func:`fisherlab.rl.rollouts.sample_episodes`, but the policy table
-    :math:`\pi_\theta(a|s)` is computed once per batch (not once per step) and each draw is one
-    inverse-CDF lookup, which makes the many small batches of Chapter 6 several times cheaper.
+    the same law as :func:`fisherlab.rl.rollouts.sample_episodes`, and the same draws: each
+    :math:`a_t` and :math:`s_{t+1}` is the inverse-CDF lookup of one uniform, in the same order.
+    The policy table :math:`\pi_\theta(a|s)` is computed once per batch, and for small MDPs the
+    lookups of every step are done at once for every state the episode could be in, so the loop
+    over time does one table lookup per step. That makes the many small batches of Chapter 6
+    several times cheaper.
 
     Introduced in Chapter 6, "Policy-gradient convergence".
     """
@@ -217,13 +223,26 @@ def sample_finite(mdp, policy, theta, *, n_episodes: int, horizon: int, rng: np.
     rho_cdf = np.cumsum(mdp.rho)
     rho_cdf[-1] = 1.0
     u = rng.random((2 * H + 1, N))  # all uniforms of the batch at once
+    u_act, u_next = u[1::2], u[2::2]  # (H, N): the draws of a_t and of s_{t+1}
     states = np.empty((N, H), dtype=np.int64)
-    actions = np.empty((N, H), dtype=np.int64)
     s = (rho_cdf[None, :] <= u[0][:, None]).sum(axis=1)
-    for t in range(H):
-        a = (pi_cdf[s] <= u[2 * t + 1][:, None]).sum(axis=1)
-        states[:, t], actions[:, t] = s, a
-        s = (P_cdf[s, a] <= u[2 * t + 2][:, None]).sum(axis=1)
+    if H * N * S * max(S, mdp.n_actions) <= _TABLE_LIMIT:
+        # Only s_t is sequential. For every step, episode and *possible* state, the action and the
+        # next state that the step's uniforms would give are computed at once; the loop then
+        # only follows the realised state through these tables (one lookup per step).
+        act = (pi_cdf[None, None, :, :] <= u_act[:, :, None, None]).sum(axis=3)  # (H, N, S)
+        nxt = (P_cdf[np.arange(S), act] <= u_next[:, :, None, None]).sum(axis=3)  # (H, N, S)
+        episodes = np.arange(N)
+        for t in range(H):
+            states[:, t] = s
+            s = nxt[t, episodes, s]
+        actions = np.take_along_axis(act, states.T[:, :, None], axis=2)[:, :, 0].T
+    else:  # large state spaces: one inverse-CDF lookup per draw, step by step
+        actions = np.empty((N, H), dtype=np.int64)
+        for t in range(H):
+            a = (pi_cdf[s] <= u_act[t][:, None]).sum(axis=1)
+            states[:, t], actions[:, t] = s, a
+            s = (P_cdf[s, a] <= u_next[t][:, None]).sum(axis=1)
     return Trajectories(states, actions, mdp.R[states, actions], np.ones((N, H)), mdp.gamma)
 
 
