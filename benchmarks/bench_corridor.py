@@ -21,7 +21,7 @@ import numpy as np
 import scipy.optimize
 
 import fisherlab as fl
-from fisherlab.rl import convergence, second_order
+from fisherlab.rl import convergence, rollouts
 from fisherlab.rl.mdp import exact_objective
 
 T = 1000
@@ -45,7 +45,7 @@ def main() -> None:
     theta0 = np.array([0.7, -0.7])
 
     def sample(theta, n, rng):
-        return second_order.sample_finite(mdp, policy, theta, n_episodes=n, horizon=H, rng=rng)
+        return rollouts.sample_episodes(mdp, policy, theta, n_episodes=n, horizon=H, rng=rng)
 
     print(f"short corridor, gamma = {mdp.gamma}, H = {H}, T = {T}, seeds {SEEDS.start}..{SEEDS.stop - 1}; "
           f"J*_class = {J_class:.6f}, start gap {J_class - exact_objective(mdp, policy, theta0):.4f}")

@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import fisherlab as fl
-from fisherlab.rl import convergence, enumeration, second_order
+from fisherlab.rl import convergence, enumeration, rollouts
 from _timing import median_time
 
 
@@ -38,9 +38,9 @@ def main() -> None:
     env = fl.rl.envs.CartPole(1)
     linear = fl.rl.LinearSoftmax(2, n_features=4, bias=True)
     tasks = {
-        "finite MDP, H = 26": (lambda th, n, rng: second_order.sample_finite(mdp, tabular, th, n_episodes=n,
+        "finite MDP, H = 26": (lambda th, n, rng: rollouts.sample_episodes(mdp, tabular, th, n_episodes=n,
                                                                             horizon=26, rng=rng), tabular, 1.0, 40),
-        "CartPole, H = 100": (lambda th, n, rng: second_order.sample_env(env, linear, th, n_episodes=n, horizon=100,
+        "CartPole, H = 100": (lambda th, n, rng: rollouts.sample_env(env, linear, th, n_episodes=n, horizon=100,
                                                                        gamma=0.99, rng=rng), linear, 0.01, 8),
     }
     print(f"{'task':>20} {'N':>4} {'PG':>10} {'HARPG':>10} {'ratio':>7}")

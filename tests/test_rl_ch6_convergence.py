@@ -12,6 +12,7 @@ from fisherlab.rl import assumptions as asm
 from fisherlab.rl import convergence as cv
 from fisherlab.rl import enumeration as en
 from fisherlab.rl import lqr as L
+from fisherlab.rl import rollouts as ro
 from fisherlab.rl import second_order as so
 
 
@@ -38,7 +39,7 @@ def test_schedules():
 def test_smoke_runs_make_progress_on_a_finite_mdp(method, finite):
     mdp, policy = finite
     ev = lambda th: fl.rl.mdp.exact_objective(mdp, policy, th)
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=15, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=15, rng=rng)
     h = cv.run(sample, policy, policy.init_theta(), 60, cv.Config(method=method, lr=1.0, batch_size=10),
                rng=np.random.default_rng(1), evaluate=ev)
     gap = mdp.optimal_objective() - h.objective
@@ -63,7 +64,7 @@ def test_smoke_runs_make_progress_on_the_lqr(method):
 
 def test_normalised_steps_have_length_gamma_t(finite):
     mdp, policy = finite
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=10, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=10, rng=rng)
     h = cv.run(sample, policy, policy.init_theta(), 12, cv.Config(method="n-harpg", lr=0.7), rng=np.random.default_rng(0))
     lengths = np.linalg.norm(np.diff(h.thetas, axis=0), axis=1)
     np.testing.assert_allclose(lengths, cv.step_sizes("n-harpg", np.arange(12), 0.7)[0])
@@ -71,7 +72,7 @@ def test_normalised_steps_have_length_gamma_t(finite):
 
 def test_run_is_deterministic(finite):
     mdp, policy = finite
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=10, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=10, rng=rng)
     a, b = (cv.run(sample, policy, policy.init_theta(), 10, cv.Config(method="harpg", lr=1.0),
                    rng=np.random.default_rng(5)) for _ in range(2))
     np.testing.assert_array_equal(a.thetas, b.thetas)
@@ -158,7 +159,7 @@ def test_bad_input(finite):
         cv.Config(lr=0.0)
     with pytest.raises(ValueError, match="batch_size must be >= 1"):
         cv.Config(batch_size=0)
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=5, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=5, rng=rng)
     with pytest.raises(ValueError, match="n_iters must be >= 1"):
         cv.run(sample, policy, policy.init_theta(), 0, cv.Config(), rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
@@ -181,7 +182,7 @@ def test_harpg_direction_is_more_accurate_than_a_fresh_minibatch(finite):
     # to grad J_H(theta_t) than a fresh minibatch gradient of the same cost (20 trajectories)
     mdp, policy = finite
     H = 15
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=H, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=H, rng=rng)
     h = cv.run(sample, policy, policy.init_theta(), 150, cv.Config(method="harpg", lr=1.0, batch_size=10),
                rng=np.random.default_rng(7))
     rng = np.random.default_rng(8)
@@ -196,7 +197,7 @@ def test_harpg_direction_is_more_accurate_than_a_fresh_minibatch(finite):
 
 def test_run_seeds(finite):
     mdp, policy = finite
-    sample = lambda th, n, rng: so.sample_finite(mdp, policy, th, n_episodes=n, horizon=5, rng=rng)
+    sample = lambda th, n, rng: ro.sample_episodes(mdp, policy, th, n_episodes=n, horizon=5, rng=rng)
     hs = cv.run_seeds(sample, policy, policy.init_theta(), 3, cv.Config(method="pg"), seeds=[3, 4])
     solo = cv.run(sample, policy, policy.init_theta(), 3, cv.Config(method="pg"), rng=np.random.default_rng(4))
     np.testing.assert_array_equal(hs[1].thetas, solo.thetas)

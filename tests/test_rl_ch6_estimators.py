@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import fisherlab as fl
 from fisherlab.rl import enumeration as en
+from fisherlab.rl import rollouts as ro
 from fisherlab.rl import second_order as so
 
 
@@ -57,7 +58,7 @@ def test_recursion_objective_matches_finite_differences_and_infinite_horizon():
 
 def test_hvp_matches_dense_twin_and_finite_differences_of_g(rng):
     mdp, policy, theta, _ = _setup(3, S=3, A=3, linear=True)
-    traj = so.sample_finite(mdp, policy, theta, n_episodes=7, horizon=5, rng=rng)
+    traj = ro.sample_episodes(mdp, policy, theta, n_episodes=7, horizon=5, rng=rng)
     vec = rng.normal(size=policy.dim)
     for first in (True, False):
         dense = so.hessian_estimate(policy, theta, traj, first_term=first)
@@ -109,7 +110,7 @@ def test_sampled_estimates_within_error_bars():
     mdp, policy, theta, rng = _setup(5, S=3, A=2)
     H, N = 4, 20_000
     E = en.enumerate_trajectories(mdp, H)
-    traj = so.sample_finite(mdp, policy, theta, n_episodes=N, horizon=H, rng=rng)
+    traj = ro.sample_episodes(mdp, policy, theta, n_episodes=N, horizon=H, rng=rng)
     vec = rng.normal(size=policy.dim)
     for terms, exact in ((so.gradient_estimate(policy, theta, traj), E.gradient(policy, theta)),
                          (so.hessian_vector_estimate(policy, theta, traj, vec), E.hessian(policy, theta) @ vec)):
@@ -122,53 +123,68 @@ def test_sampler_law_matches_enumeration(rng):
     H, N = 2, 100_000
     E = en.enumerate_trajectories(mdp, H)
     p = E.probs(policy, theta)
-    traj = so.sample_finite(mdp, policy, theta, n_episodes=N, horizon=H, rng=rng)
+    traj = ro.sample_episodes(mdp, policy, theta, n_episodes=N, horizon=H, rng=rng)
 
     def code(s, a):
         return ((s[:, 0] * 2 + a[:, 0]) * 2 + s[:, 1]) * 2 + a[:, 1]
 
     freq = np.bincount(code(traj.states, traj.actions), minlength=16)[code(E.traj.states, E.traj.actions)] / N
     assert np.all(np.abs(freq - p) <= 4.5 * np.sqrt(p * (1 - p) / N) + 1e-12)
-    # the same law as fisherlab.rl.rollouts.sample_episodes, draw for draw
-    from fisherlab.rl.rollouts import sample_episodes
+    # the same draws as a plain simulation loop that samples with policy.sample
+    ep = _reference_episodes(mdp, policy, theta, 50, 6, np.random.default_rng(9))
+    tr = ro.sample_episodes(mdp, policy, theta, n_episodes=50, horizon=6, rng=np.random.default_rng(9))
+    np.testing.assert_array_equal(ep[0], tr.states)
+    np.testing.assert_array_equal(ep[1], tr.actions)
 
-    ep = sample_episodes(mdp, policy, theta, n_episodes=50, horizon=6, rng=np.random.default_rng(9))
-    tr = so.sample_finite(mdp, policy, theta, n_episodes=50, horizon=6, rng=np.random.default_rng(9))
-    np.testing.assert_array_equal(ep.states, tr.states)
-    np.testing.assert_array_equal(ep.actions, tr.actions)
+
+def _reference_episodes(mdp, policy, theta, N, H, rng):
+    """Step-by-step simulation, one uniform per draw in the order s_0, a_0, s_1, a_1, ..."""
+    cdf = np.cumsum(mdp.P, axis=2)
+    states, actions = np.empty((N, H), dtype=np.int64), np.empty((N, H), dtype=np.int64)
+    s = np.minimum(np.searchsorted(np.cumsum(mdp.rho), rng.random(N), side="right"), mdp.n_states - 1)
+    for t in range(H):
+        a = policy.sample(theta, s, rng=rng)
+        states[:, t], actions[:, t] = s, a
+        c = cdf[s, a]
+        s = np.minimum((c < rng.random(N)[:, None] * c[:, -1:]).sum(axis=1), mdp.n_states - 1)
+    return states, actions
 
 
 def test_g_is_gpomdp(rng):
     from fisherlab.rl.estimators import gpomdp
-    from fisherlab.rl.rollouts import sample_episodes
 
     mdp, policy, theta, _ = _setup(4, S=3, A=2)
-    ep = sample_episodes(mdp, policy, theta, n_episodes=30, horizon=7, rng=rng)
-    np.testing.assert_allclose(so.gradient_estimate(policy, theta, so.from_episodes(ep)),
+    ep = ro.sample_episodes(mdp, policy, theta, n_episodes=30, horizon=7, rng=rng)
+    np.testing.assert_allclose(so.gradient_estimate(policy, theta, ep),
                                gpomdp(policy, theta, ep).terms, atol=1e-12)
 
 
 def test_masked_steps_do_not_count(rng):
     mdp, policy, theta, _ = _setup(6, S=3, A=2)
-    traj = so.sample_finite(mdp, policy, theta, n_episodes=5, horizon=6, rng=rng)
-    short = so.sample_finite(mdp, policy, theta, n_episodes=5, horizon=4, rng=np.random.default_rng(0))
+    traj = ro.sample_episodes(mdp, policy, theta, n_episodes=5, horizon=6, rng=rng)
+    short = ro.sample_episodes(mdp, policy, theta, n_episodes=5, horizon=4, rng=np.random.default_rng(0))
     # a 6-step batch whose last two steps are masked equals the 4-step batch
     mask = np.ones((5, 6))
     mask[:, 4:] = 0
     pad = lambda a: np.concatenate([a, traj.states[:, :2] * 0], axis=1)
-    masked = so.Trajectories(pad(short.states), pad(short.actions),
-                             np.concatenate([short.rewards, np.zeros((5, 2))], axis=1), mask, short.gamma)
+    masked = ro.Episodes(pad(short.states), pad(short.actions),
+                         np.concatenate([short.rewards, np.zeros((5, 2))], axis=1), short.gamma, mask)
     vec = rng.normal(size=policy.dim)
     np.testing.assert_allclose(so.gradient_estimate(policy, theta, masked), so.gradient_estimate(policy, theta, short))
     np.testing.assert_allclose(so.hessian_vector_estimate(policy, theta, masked, vec),
                                so.hessian_vector_estimate(policy, theta, short, vec))
     assert masked.n_steps == 20
+    # the Chapter 5 estimators skip the masked steps too
+    from fisherlab.rl.estimators import gpomdp, reinforce
+
+    for est in (gpomdp, reinforce):
+        np.testing.assert_allclose(est(policy, theta, masked).terms, est(policy, theta, short).terms, atol=1e-12)
 
 
 def test_cartpole_episodes_are_masked(rng):
     env = fl.rl.envs.CartPole(1)
     policy = fl.rl.LinearSoftmax(2, n_features=4)
-    traj = so.sample_env(env, policy, np.zeros(8), n_episodes=6, horizon=200, gamma=0.99, rng=rng)
+    traj = ro.sample_env(env, policy, np.zeros(8), n_episodes=6, horizon=200, gamma=0.99, rng=rng)
     lengths = traj.mask.sum(axis=1)
     assert np.all(lengths >= 1) and np.all(lengths < 200)  # a random policy falls within 200 steps
     np.testing.assert_array_equal(traj.rewards, traj.mask)  # reward 1 per real step, 0 after
@@ -186,25 +202,25 @@ def test_bad_input():
     with pytest.raises(ValueError, match="mdp must be a FiniteMDP"):
         en.enumerate_trajectories("mdp", 2)
     with pytest.raises(ValueError, match="horizon must be >= 1"):
-        so.sample_finite(mdp, policy, theta, n_episodes=2, horizon=0, rng=rng)
+        ro.sample_episodes(mdp, policy, theta, n_episodes=2, horizon=0, rng=rng)
     with pytest.raises(ValueError, match="rng must be a numpy.random.Generator"):
-        so.sample_finite(mdp, policy, theta, n_episodes=2, horizon=2, rng=0)
-    traj = so.sample_finite(mdp, policy, theta, n_episodes=2, horizon=2, rng=rng)
+        ro.sample_episodes(mdp, policy, theta, n_episodes=2, horizon=2, rng=0)
+    traj = ro.sample_episodes(mdp, policy, theta, n_episodes=2, horizon=2, rng=rng)
     with pytest.raises(ValueError, match=r"vec must have shape \(4,\)"):
         so.hessian_vector_estimate(policy, theta, traj, np.ones(3))
     with pytest.raises(ValueError, match="gamma must be in"):
-        so.sample_env(fl.rl.envs.CartPole(1), fl.rl.LinearSoftmax(2, n_features=4), np.zeros(8),
+        ro.sample_env(fl.rl.envs.CartPole(1), fl.rl.LinearSoftmax(2, n_features=4), np.zeros(8),
                       n_episodes=2, horizon=5, gamma=1.0, rng=rng)
     with pytest.raises(ValueError, match="gamma must be in"):
         fl.rl.random_mdp(2, 2, rng=rng, gamma=1.5)
 
 
-def test_sample_finite_tables_match_step_by_step(rng, monkeypatch):
+def test_sample_episodes_tables_match_step_by_step(rng, monkeypatch):
     # the vectorised lookups and the draw-by-draw loop give identical trajectories
     mdp, policy, theta, _ = _setup(3, S=4, A=3)
-    fast = so.sample_finite(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
-    monkeypatch.setattr(so, "_TABLE_LIMIT", 0)
-    slow = so.sample_finite(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
+    fast = ro.sample_episodes(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
+    monkeypatch.setattr(ro, "_TABLE_LIMIT", 0)
+    slow = ro.sample_episodes(mdp, policy, theta, n_episodes=40, horizon=9, rng=np.random.default_rng(5))
     np.testing.assert_array_equal(fast.states, slow.states)
     np.testing.assert_array_equal(fast.actions, slow.actions)
     assert len(np.unique(fast.states)) == 4 and len(np.unique(fast.actions)) == 3

@@ -29,7 +29,8 @@ Modules and interfaces
     (gymnasium's vectorised CartPole-v1, or its exact numpy twin); ``evaluate`` plays fresh
     episodes with the deterministic or the stochastic policy.
 ``rollouts``
-    ``sample_episodes`` (fixed-horizon episodes on a finite MDP, arrays (N, H)) and
+    ``Episodes`` (N episodes of at most H steps, arrays (N, H), a mask for early ends) from
+    ``sample_episodes`` (a finite MDP) or ``sample_env`` (a vectorised environment), and
     ``collect`` (a batch of T steps from a vectorised environment, arrays (T, N)).
 ``estimators``
     REINFORCE and GPOMDP gradients with standard errors, a linear value baseline, GAE(λ).

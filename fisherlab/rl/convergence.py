@@ -27,7 +27,7 @@ practice :math:`\gamma_0` is tuned. Every method starts with :math:`d_0 = \hat g
 (:math:`\eta_0 = 1`), as in the official code.
 
 A problem is given by two callables: ``sample(theta, n_episodes, rng) ->``
-:class:`~fisherlab.rl.second_order.Trajectories` and optionally ``evaluate(theta) -> float``
+:class:`~fisherlab.rl.rollouts.Episodes` and optionally ``evaluate(theta) -> float``
 (the exact :math:`J`, when known). :func:`run` returns a :class:`History`.
 
 Introduced in Chapter 6, "Policy-gradient convergence".
@@ -134,7 +134,7 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
     Parameters
     ----------
     sample : callable
-        ``sample(theta, n_episodes, rng)`` returns :class:`~fisherlab.rl.second_order.Trajectories`
+        ``sample(theta, n_episodes, rng)`` returns :class:`~fisherlab.rl.rollouts.Episodes`
         drawn from :math:`p(\cdot|\pi_\theta)` (for instance ``lqr.sample`` with the horizon fixed).
     policy : Policy
         With ``score`` and ``hvp_log_prob`` (every :mod:`fisherlab.rl.policies` policy).

@@ -29,6 +29,7 @@ import numpy as np
 from .. import _validate as v
 from . import second_order as so
 from .mdp import FiniteMDP, policy_table
+from .rollouts import Episodes
 
 __all__ = ["Enumeration", "enumerate_trajectories", "exact_objective_h", "exact_gradient_h"]
 
@@ -40,14 +41,14 @@ class Enumeration:
 
     Attributes
     ----------
-    traj : :class:`~fisherlab.rl.second_order.Trajectories`
+    traj : :class:`~fisherlab.rl.rollouts.Episodes`
         ``M`` trajectories, arrays ``(M, H)``.
     env_log_prob : array of shape (M,)
         :math:`\log\rho(s_0) + \sum_t\log P(s_{t+1}|s_t,a_t)`, the part of
         :math:`\log p(\tau|\pi_\theta)` that does not depend on :math:`\theta`.
     """
 
-    def __init__(self, mdp: FiniteMDP, traj: so.Trajectories, env_log_prob: np.ndarray):
+    def __init__(self, mdp: FiniteMDP, traj: Episodes, env_log_prob: np.ndarray):
         self.mdp = mdp
         self.traj = traj
         self.env_log_prob = env_log_prob
@@ -163,7 +164,7 @@ def enumerate_trajectories(mdp: FiniteMDP, horizon: int, *, max_trajectories: in
         keep = np.isfinite(nxt_logp)
         states, actions, logp = states[keep], actions[keep], nxt_logp[keep]
     rewards = mdp.R[states, actions]
-    traj = so.Trajectories(states, actions, rewards, np.ones(rewards.shape), mdp.gamma)
+    traj = Episodes(states, actions, rewards, mdp.gamma)
     return Enumeration(mdp, traj, logp)
 
 

@@ -72,8 +72,9 @@ def _estimate(terms, method):
 
 
 def _scores(policy, theta, ep: Episodes) -> np.ndarray:
-    N, H = ep.states.shape
-    return policy.score(theta, ep.states.ravel(), ep.actions.ravel()).reshape(N, H, -1)
+    # per-step scores (N, H, d), zero at the masked steps after an episode ended
+    states, actions = ep.flat()
+    return policy.score(theta, states, actions).reshape(ep.rewards.shape + (-1,)) * ep.mask[:, :, None]
 
 
 def reinforce(policy, theta, episodes: Episodes) -> VectorEstimate:

@@ -37,7 +37,7 @@ import scipy.linalg
 
 from .. import _validate as v
 from .policies import LinearGaussian
-from .second_order import Trajectories
+from .rollouts import Episodes
 
 __all__ = ["LQR", "gain_to_theta", "theta_to_gain", "example_lqr"]
 
@@ -186,7 +186,7 @@ class LQR:
         return self.objective(self.optimal_gain())
 
     # ---- sampling -----------------------------------------------------------------------------
-    def sample(self, theta, *, n_episodes: int, horizon: int, rng: np.random.Generator) -> Trajectories:
+    def sample(self, theta, *, n_episodes: int, horizon: int, rng: np.random.Generator) -> Episodes:
         r"""``n_episodes`` trajectories of ``horizon`` steps of :meth:`policy` at ``theta``.
 
         States ``(N, H, n)``, actions ``(N, H, m)``, rewards ``(N, H)``. The actions are
@@ -219,7 +219,7 @@ class LQR:
                              "(the gain is far outside the stabilising set)")
         rewards = -(np.einsum("nhi,ij,nhj->nh", states, self.Q, states)
                     + np.einsum("nhi,ij,nhj->nh", actions, self.R, actions))
-        return Trajectories(states, actions, rewards, np.ones((N, H)), self.gamma)
+        return Episodes(states, actions, rewards, self.gamma)
 
 
 def example_lqr(*, gamma: float = 0.9, sigma: float = 0.5) -> LQR:

@@ -1,11 +1,12 @@
-r"""Batched trajectories: fixed-horizon episodes of a finite MDP, and step batches of a vector env.
+r"""Batched trajectories: fixed-horizon episodes, and step batches of a vector env.
 
 Two layouts, both vectorised over episodes or environment copies (the only Python loop is
 over time):
 
-* :class:`Episodes` (from :func:`sample_episodes`): ``N`` episodes of a
-  :class:`~fisherlab.rl.mdp.FiniteMDP`, each exactly ``H`` steps, arrays of shape ``(N, H)``.
-  The layout of the textbook estimators (REINFORCE, GPOMDP) and of Chapter 6.
+* :class:`Episodes` (from :func:`sample_episodes` on a :class:`~fisherlab.rl.mdp.FiniteMDP`,
+  :func:`sample_env` on a vector environment, or ``LQR.sample``): ``N`` episodes of at most ``H``
+  steps, arrays of shape ``(N, H)``, with a ``mask`` for episodes that end early. The layout of
+  the textbook estimators (REINFORCE, GPOMDP) and of Chapter 6.
 * :class:`Batch` (from :func:`collect`): ``T`` consecutive steps of ``N`` environment copies,
   arrays ``(T, N)``; episodes run across batches and restart inside them. The layout of GAE
   and of TRPO on CartPole.
@@ -22,7 +23,7 @@ import numpy as np
 from .. import _validate as v
 from .mdp import FiniteMDP
 
-__all__ = ["Episodes", "sample_episodes", "Batch", "collect", "discounted_cumsum"]
+__all__ = ["Episodes", "sample_episodes", "sample_env", "Batch", "collect", "discounted_cumsum"]
 
 
 def discounted_cumsum(rewards, gamma: float) -> np.ndarray:
@@ -38,23 +39,45 @@ def discounted_cumsum(rewards, gamma: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Episodes:
-    r"""``N`` episodes of ``H`` steps: ``states``, ``actions`` (integers) and ``rewards``, each ``(N, H)``.
+    r"""``N`` episodes of at most ``H`` steps, arrays with a leading ``(N, H)`` (episodes, time).
 
-    Introduced in Chapter 5, "TRPO".
+    Introduced in Chapter 5, "TRPO"; the ``mask`` (episodes that end early) in Chapter 6.
+
+    Attributes
+    ----------
+    states : array of shape (N, H) (integers) or (N, H, obs_dim)
+    actions : array of shape (N, H) (integers) or (N, H, action_dim)
+    rewards : array of shape (N, H)
+        :math:`r(s_t, a_t)`; 0 after the end of an episode.
+    gamma : float
+        Discount :math:`\gamma \in (0, 1)`.
+    mask : array of shape (N, H), optional
+        1.0 at the steps that happened, 0.0 after the episode ended (CartPole episodes end before
+        ``H``). Default: every episode runs all ``H`` steps.
     """
 
     states: np.ndarray
     actions: np.ndarray
     rewards: np.ndarray
     gamma: float
+    mask: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.mask is None:
+            object.__setattr__(self, "mask", np.ones(self.rewards.shape))
 
     @property
     def n_episodes(self) -> int:
-        return self.states.shape[0]
+        return self.rewards.shape[0]
 
     @property
     def horizon(self) -> int:
-        return self.states.shape[1]
+        return self.rewards.shape[1]
+
+    @property
+    def n_steps(self) -> int:
+        """Environment steps the batch cost (the number of real transitions)."""
+        return int(self.mask.sum())
 
     @property
     def discounts(self) -> np.ndarray:
@@ -69,6 +92,16 @@ class Episodes:
         r""":math:`G_t = \sum_{h\ge t}\gamma^{h-t} r_h`; shape ``(N, H)``."""
         return discounted_cumsum(self.rewards, self.gamma)
 
+    def flat(self):
+        """States and actions with the (N, H) axes merged, for the policy's batched methods."""
+        N, H = self.rewards.shape
+        return (self.states.reshape((N * H,) + self.states.shape[2:]),
+                self.actions.reshape((N * H,) + self.actions.shape[2:]))
+
+
+#: sample_episodes precomputes H * N * S * max(S, A) lookups; above this it steps draw by draw
+_TABLE_LIMIT = 2_000_000
+
 
 def sample_episodes(mdp: FiniteMDP, policy, theta, *, n_episodes: int, horizon: int,
                     rng: np.random.Generator) -> Episodes:
@@ -78,21 +111,78 @@ def sample_episodes(mdp: FiniteMDP, policy, theta, *, n_episodes: int, horizon: 
     Estimates built from them are those of the discounted objective truncated at ``H``: the bias
     is at most :math:`\gamma^H r_\max/(1-\gamma)` per unit of reward.
 
+    Each draw is the inverse-CDF lookup of one uniform: ``s_0``, then ``a_t`` and ``s_{t+1}`` in
+    turn. The policy table :math:`\pi_\theta(a|s)` (``policy.probs``) is computed once per batch.
+    For small MDPs the lookups of every step are done at once for every state an episode could
+    be in, so the loop over time only follows the realised state, one table lookup per step;
+    for large ones the loop draws step by step. Both give the same episodes.
+
     Introduced in Chapter 5, "TRPO".
     """
     N = v.check_int("n_episodes", n_episodes, minimum=1)
     H = v.check_int("horizon", horizon, minimum=1)
     rng = v.check_generator("rng", rng)
-    cdf = np.cumsum(mdp.P, axis=2)
+    S = mdp.n_states
+    pi_cdf = np.cumsum(policy.probs(theta, np.arange(S)), axis=1)  # (S, A)
+    pi_cdf[:, -1] = 1.0  # guard against rounding: the last action takes the remainder
+    P_cdf = np.cumsum(mdp.P, axis=2)  # (S, A, S)
+    P_cdf[:, :, -1] = 1.0
+    rho_cdf = np.cumsum(mdp.rho)
+    rho_cdf[-1] = 1.0
+    u = rng.random((2 * H + 1, N))  # all uniforms of the batch at once
+    u_act, u_next = u[1::2], u[2::2]  # (H, N): the draws of a_t and of s_{t+1}
     states = np.empty((N, H), dtype=np.int64)
-    actions = np.empty((N, H), dtype=np.int64)
-    s = np.minimum(np.searchsorted(np.cumsum(mdp.rho), rng.random(N) * mdp.rho.sum(), side="right"), mdp.n_states - 1)
-    for t in range(H):
-        a = policy.sample(theta, s, rng=rng)
-        states[:, t], actions[:, t] = s, a
-        c = cdf[s, a]
-        s = np.minimum((c < rng.random(N)[:, None] * c[:, -1:]).sum(axis=1), mdp.n_states - 1)
+    s = (rho_cdf[None, :] <= u[0][:, None]).sum(axis=1)
+    if H * N * S * max(S, mdp.n_actions) <= _TABLE_LIMIT:
+        act = (pi_cdf[None, None, :, :] <= u_act[:, :, None, None]).sum(axis=3)  # (H, N, S)
+        nxt = (P_cdf[np.arange(S), act] <= u_next[:, :, None, None]).sum(axis=3)  # (H, N, S)
+        episodes = np.arange(N)
+        for t in range(H):
+            states[:, t] = s
+            s = nxt[t, episodes, s]
+        actions = np.take_along_axis(act, states.T[:, :, None], axis=2)[:, :, 0].T
+    else:
+        actions = np.empty((N, H), dtype=np.int64)
+        for t in range(H):
+            a = (pi_cdf[s] <= u_act[t][:, None]).sum(axis=1)
+            states[:, t], actions[:, t] = s, a
+            s = (P_cdf[s, a] <= u_next[t][:, None]).sum(axis=1)
     return Episodes(states, actions, mdp.R[states, actions], mdp.gamma)
+
+
+def sample_env(env, policy, theta, *, n_episodes: int, horizon: int, gamma: float,
+               rng: np.random.Generator) -> Episodes:
+    r"""``n_episodes`` fresh episodes of a vector environment, each cut at ``horizon`` steps.
+
+    Runs ``env.clone(n_episodes)`` (one copy per episode, see :mod:`fisherlab.rl.envs`) for at
+    most ``horizon`` steps and keeps each copy's first episode: after a copy terminates its
+    ``mask`` is 0 and its rewards 0. Observations are stored as ``states`` ``(N, H, obs_dim)``;
+    ``gamma`` in (0, 1) is the discount of the objective (environments do not carry one).
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    N = v.check_int("n_episodes", n_episodes, minimum=1)
+    H = v.check_int("horizon", horizon, minimum=1)
+    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
+    rng = v.check_generator("rng", rng)
+    ev = env.clone(N)
+    obs = ev.reset(rng=rng)
+    states = np.zeros((N, H) + obs.shape[1:])
+    actions = None
+    rewards = np.zeros((N, H))
+    mask = np.zeros((N, H))
+    alive = np.ones(N, dtype=bool)
+    for t in range(H):
+        a = policy.sample(theta, obs, rng=rng)
+        if actions is None:
+            actions = np.zeros((N, H) + a.shape[1:], dtype=a.dtype)
+        states[:, t], actions[:, t], mask[:, t] = obs, a, alive
+        obs, r, terminated, truncated = ev.step(a)
+        rewards[:, t] = np.where(alive, r, 0.0)
+        alive = alive & ~(terminated | truncated)
+        if not alive.any():
+            break
+    return Episodes(states, actions, rewards, gamma, mask)
 
 
 @dataclass(frozen=True)

@@ -26,80 +26,26 @@ dense twin ``(N, d, d)`` for tests and tiny problems. Dropping the first term,
 :func:`hessian_vector_estimate` with ``first_term=False``, keeps only :math:`\nabla^2\Phi\,v`,
 whose mean is *not* :math:`\nabla^2 J_H\,v`: Chapter 6 measures that bias.
 
-Trajectories are :class:`Trajectories`: arrays with a leading ``(N, H)`` (episodes, time) and
-a ``mask`` that is 1 while the episode is running (CartPole episodes end before ``H``).
+Trajectories are :class:`~fisherlab.rl.rollouts.Episodes`: arrays with a leading ``(N, H)``
+(episodes, time) and a ``mask`` that is 1 while the episode is running (CartPole episodes end
+before ``H``). :func:`fisherlab.rl.rollouts.sample_episodes`, :func:`fisherlab.rl.rollouts.sample_env`
+and ``LQR.sample`` draw them.
 
 Introduced in Chapter 6, "Policy-gradient convergence".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .. import _validate as v
+from .rollouts import Episodes
 
-__all__ = ["Trajectories", "from_episodes", "rewards_to_go", "gradient_estimate", "phi",
-           "log_prob_gradient", "hessian_vector_estimate", "hessian_estimate", "sample_finite",
-           "sample_env"]
-
-
-@dataclass(frozen=True)
-class Trajectories:
-    r"""``N`` trajectories of at most ``H`` steps.
-
-    Introduced in Chapter 6, "Policy-gradient convergence".
-
-    Attributes
-    ----------
-    states : array of shape (N, H) (integers) or (N, H, obs_dim)
-    actions : array of shape (N, H) (integers) or (N, H, action_dim)
-    rewards : array of shape (N, H)
-        :math:`r(s_t, a_t)`; 0 after the end of an episode.
-    mask : array of shape (N, H)
-        1.0 at the steps that happened, 0.0 after termination.
-    gamma : float
-        Discount :math:`\gamma \in (0, 1)`.
-    """
-
-    states: np.ndarray
-    actions: np.ndarray
-    rewards: np.ndarray
-    mask: np.ndarray
-    gamma: float
-
-    @property
-    def n_episodes(self) -> int:
-        return self.rewards.shape[0]
-
-    @property
-    def horizon(self) -> int:
-        return self.rewards.shape[1]
-
-    @property
-    def n_steps(self) -> int:
-        """Environment steps the batch cost (the number of real transitions)."""
-        return int(self.mask.sum())
-
-    def returns(self) -> np.ndarray:
-        r"""Discounted returns :math:`\sum_t\gamma^t r_t`; shape ``(N,)``."""
-        return self.rewards @ (self.gamma ** np.arange(self.horizon))
-
-    def flat(self):
-        """States and actions with the (N, H) axes merged, for the policy's batched methods."""
-        N, H = self.rewards.shape
-        return (self.states.reshape((N * H,) + self.states.shape[2:]),
-                self.actions.reshape((N * H,) + self.actions.shape[2:]))
+__all__ = ["rewards_to_go", "gradient_estimate", "phi", "log_prob_gradient", "hessian_vector_estimate",
+           "hessian_estimate"]
 
 
-def from_episodes(episodes) -> Trajectories:
-    """:class:`Trajectories` from :class:`fisherlab.rl.rollouts.Episodes` (every step real)."""
-    return Trajectories(episodes.states, episodes.actions, episodes.rewards,
-                        np.ones(episodes.rewards.shape), float(episodes.gamma))
-
-
-def rewards_to_go(traj: Trajectories) -> np.ndarray:
+def rewards_to_go(traj: Episodes) -> np.ndarray:
     r""":math:`R_t = \sum_{h=t}^{H-1}\gamma^h r_h` (discount from the start, as in :math:`g`); ``(N, H)``."""
     disc = traj.rewards * traj.gamma ** np.arange(traj.horizon)
     return np.cumsum(disc[:, ::-1], axis=1)[:, ::-1] * traj.mask
@@ -112,7 +58,7 @@ def _per_step(policy, theta, traj, fn, *args):
     return out.reshape(traj.rewards.shape + out.shape[1:])
 
 
-def gradient_estimate(policy, theta, traj: Trajectories) -> np.ndarray:
+def gradient_estimate(policy, theta, traj: Episodes) -> np.ndarray:
     r"""Per-trajectory policy gradients :math:`g(\tau_n,\theta) = \sum_t R_t\psi_t`; shape ``(N, d)``.
 
     Reward-to-go (GPOMDP) form: action :math:`a_t` is credited only with the rewards from time
@@ -125,7 +71,7 @@ def gradient_estimate(policy, theta, traj: Trajectories) -> np.ndarray:
     return np.einsum("nh,nhd->nd", rewards_to_go(traj), psi)
 
 
-def phi(policy, theta, traj: Trajectories) -> np.ndarray:
+def phi(policy, theta, traj: Episodes) -> np.ndarray:
     r""":math:`\Phi(\tau_n,\theta) = \sum_t R_t\log\pi_\theta(a_t|s_t)`; shape ``(N,)``.
 
     A surrogate whose gradient is :math:`g` (the :math:`R_t` are held fixed).
@@ -134,7 +80,7 @@ def phi(policy, theta, traj: Trajectories) -> np.ndarray:
     return (rewards_to_go(traj) * _per_step(policy, theta, traj, "log_prob")).sum(axis=1)
 
 
-def log_prob_gradient(policy, theta, traj: Trajectories) -> np.ndarray:
+def log_prob_gradient(policy, theta, traj: Episodes) -> np.ndarray:
     r""":math:`\nabla\log p(\tau_n|\pi_\theta) = \sum_t\psi_t`; shape ``(N, d)``.
 
     Only the policy factors of :math:`p(\tau|\pi_\theta) = \rho(s_0)\prod_t\pi_\theta(a_t|s_t)
@@ -145,7 +91,7 @@ def log_prob_gradient(policy, theta, traj: Trajectories) -> np.ndarray:
     return np.einsum("nh,nhd->nd", traj.mask, psi)
 
 
-def hessian_vector_estimate(policy, theta, traj: Trajectories, vec, *, first_term: bool = True) -> np.ndarray:
+def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: bool = True) -> np.ndarray:
     r"""Per-trajectory :math:`B(\tau_n,\theta)\,v`, matrix-free; shape ``(N, d)``.
 
     .. math::
@@ -179,7 +125,7 @@ def hessian_vector_estimate(policy, theta, traj: Trajectories, vec, *, first_ter
     return out
 
 
-def hessian_estimate(policy, theta, traj: Trajectories, *, first_term: bool = True) -> np.ndarray:
+def hessian_estimate(policy, theta, traj: Episodes, *, first_term: bool = True) -> np.ndarray:
     r"""Dense :math:`B(\tau_n,\theta) = g\,\nabla\log p^\top + \nabla^2\Phi`; shape ``(N, d, d)``.
 
     The twin of :func:`hessian_vector_estimate` (tests hold them together in float64).
@@ -193,89 +139,3 @@ def hessian_estimate(policy, theta, traj: Trajectories, *, first_term: bool = Tr
         out = out + np.einsum("nd,ne->nde", gradient_estimate(policy, theta, traj),
                               log_prob_gradient(policy, theta, traj))
     return out
-
-
-# ---- sampling ---------------------------------------------------------------------------------
-_TABLE_LIMIT = 2_000_000  # H * N * S * max(S, A) table entries: above it, sample_finite steps draw by draw
-
-
-def sample_finite(mdp, policy, theta, *, n_episodes: int, horizon: int, rng: np.random.Generator) -> Trajectories:
-    r"""``n_episodes`` trajectories of ``horizon`` steps on a finite MDP, :math:`\tau\sim p(\cdot|\pi_\theta)`.
-
-    :math:`s_0\sim\rho`, :math:`a_t\sim\pi_\theta(\cdot|s_t)`, :math:`s_{t+1}\sim P(\cdot|s_t,a_t)`:
-    the same law as :func:`fisherlab.rl.rollouts.sample_episodes`, and the same draws: each
-    :math:`a_t` and :math:`s_{t+1}` is the inverse-CDF lookup of one uniform, in the same order.
-    The policy table :math:`\pi_\theta(a|s)` is computed once per batch, and for small MDPs the
-    lookups of every step are done at once for every state the episode could be in, so the loop
-    over time does one table lookup per step. That makes the many small batches of Chapter 6
-    several times cheaper.
-
-    Introduced in Chapter 6, "Policy-gradient convergence".
-    """
-    N = v.check_int("n_episodes", n_episodes, minimum=1)
-    H = v.check_int("horizon", horizon, minimum=1)
-    rng = v.check_generator("rng", rng)
-    S = mdp.n_states
-    pi_cdf = np.cumsum(policy.probs(theta, np.arange(S)), axis=1)  # (S, A)
-    pi_cdf[:, -1] = 1.0  # guard against rounding: the last action takes the remainder
-    P_cdf = np.cumsum(mdp.P, axis=2)  # (S, A, S)
-    P_cdf[:, :, -1] = 1.0
-    rho_cdf = np.cumsum(mdp.rho)
-    rho_cdf[-1] = 1.0
-    u = rng.random((2 * H + 1, N))  # all uniforms of the batch at once
-    u_act, u_next = u[1::2], u[2::2]  # (H, N): the draws of a_t and of s_{t+1}
-    states = np.empty((N, H), dtype=np.int64)
-    s = (rho_cdf[None, :] <= u[0][:, None]).sum(axis=1)
-    if H * N * S * max(S, mdp.n_actions) <= _TABLE_LIMIT:
-        # Only s_t is sequential. For every step, episode and *possible* state, the action and the
-        # next state that the step's uniforms would give are computed at once; the loop then
-        # only follows the realised state through these tables (one lookup per step).
-        act = (pi_cdf[None, None, :, :] <= u_act[:, :, None, None]).sum(axis=3)  # (H, N, S)
-        nxt = (P_cdf[np.arange(S), act] <= u_next[:, :, None, None]).sum(axis=3)  # (H, N, S)
-        episodes = np.arange(N)
-        for t in range(H):
-            states[:, t] = s
-            s = nxt[t, episodes, s]
-        actions = np.take_along_axis(act, states.T[:, :, None], axis=2)[:, :, 0].T
-    else:  # large state spaces: one inverse-CDF lookup per draw, step by step
-        actions = np.empty((N, H), dtype=np.int64)
-        for t in range(H):
-            a = (pi_cdf[s] <= u_act[t][:, None]).sum(axis=1)
-            states[:, t], actions[:, t] = s, a
-            s = (P_cdf[s, a] <= u_next[t][:, None]).sum(axis=1)
-    return Trajectories(states, actions, mdp.R[states, actions], np.ones((N, H)), mdp.gamma)
-
-
-def sample_env(env, policy, theta, *, n_episodes: int, horizon: int, gamma: float,
-               rng: np.random.Generator) -> Trajectories:
-    r"""``n_episodes`` fresh episodes of a vector environment, each cut at ``horizon`` steps.
-
-    Runs ``env.clone(n_episodes)`` (one copy per episode, see :mod:`fisherlab.rl.envs`) for at
-    most ``horizon`` steps and keeps each copy's first episode: after a copy terminates its
-    ``mask`` is 0 and its rewards 0. Observations are stored as ``states`` ``(N, H, obs_dim)``;
-    ``gamma`` in (0, 1) is the discount of the objective (environments do not carry one).
-
-    Introduced in Chapter 6, "Policy-gradient convergence".
-    """
-    N = v.check_int("n_episodes", n_episodes, minimum=1)
-    H = v.check_int("horizon", horizon, minimum=1)
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-    rng = v.check_generator("rng", rng)
-    ev = env.clone(N)
-    obs = ev.reset(rng=rng)
-    states = np.zeros((N, H) + obs.shape[1:])
-    actions = None
-    rewards = np.zeros((N, H))
-    mask = np.zeros((N, H))
-    alive = np.ones(N, dtype=bool)
-    for t in range(H):
-        a = policy.sample(theta, obs, rng=rng)
-        if actions is None:
-            actions = np.zeros((N, H) + a.shape[1:], dtype=a.dtype)
-        states[:, t], actions[:, t], mask[:, t] = obs, a, alive
-        obs, r, terminated, truncated = ev.step(a)
-        rewards[:, t] = np.where(alive, r, 0.0)
-        alive = alive & ~(terminated | truncated)
-        if not alive.any():
-            break
-    return Trajectories(states, actions, rewards, mask, gamma)
