@@ -207,10 +207,8 @@ def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     -------
     ndarray of shape (...)
     """
-    F = v.as_float_array("F", F)
+    F = _square_stack("F", F)
     u = v.as_float_array("u", u)
-    if F.ndim < 2 or F.shape[-1] != F.shape[-2]:
-        raise ValueError(f"F must have shape (..., d, d), got {F.shape}")
     if u.ndim < 1 or u.shape[-1] != F.shape[-1]:
         raise ValueError(f"u must have shape (..., {F.shape[-1]}) to match F, got {u.shape}")
     quad = np.einsum("...i,...ij,...j->...", u, F, u)
@@ -267,10 +265,8 @@ def pullback_fisher(F, jacobian) -> np.ndarray:
     -------
     ndarray of shape (..., m, m)
     """
-    F = v.as_float_array("F", F)
+    F = _square_stack("F", F)
     J = v.as_float_array("jacobian", jacobian)
-    if F.ndim < 2 or F.shape[-1] != F.shape[-2]:
-        raise ValueError(f"F must have shape (..., d, d), got {F.shape}")
     if J.ndim < 2 or J.shape[-2] != F.shape[-1]:
         raise ValueError(f"jacobian must have shape (..., {F.shape[-1]}, m) to match F, got {J.shape}")
     return np.swapaxes(J, -1, -2) @ F @ J
