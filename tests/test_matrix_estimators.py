@@ -93,6 +93,8 @@ def test_bad_input_raises():
         fl.directional_information(F, [0.0, 0.0])
     with pytest.raises(ValueError, match=r"F must have shape \(\.\.\., d, d\)"):
         fl.directional_information([1.0, 2.0], [1.0, 0.0])
+    with pytest.raises(ValueError, match=r"F must have shape \(\.\.\., d, d\)"):
+        fl.pullback_fisher(np.ones((2, 3)), np.eye(3))
     with pytest.raises(ValueError, match=r"jacobian must have shape \(\.\.\., 2, m\)"):
         fl.pullback_fisher(F, np.eye(3))
     with pytest.raises(ValueError, match="norm must be 'fro' or 'spectral'"):
