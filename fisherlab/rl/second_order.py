@@ -47,7 +47,7 @@ __all__ = ["rewards_to_go", "gradient_estimate", "phi", "log_prob_gradient", "he
 
 def rewards_to_go(traj: Episodes) -> np.ndarray:
     r""":math:`R_t = \sum_{h=t}^{H-1}\gamma^h r_h` (discount from the start, as in :math:`g`); ``(N, H)``."""
-    disc = traj.rewards * traj.gamma ** np.arange(traj.horizon)
+    disc = traj.rewards * traj.discounts
     return np.cumsum(disc[:, ::-1], axis=1)[:, ::-1] * traj.mask
 
 
