@@ -8,8 +8,12 @@ NOTEBOOKS := $(sort $(wildcard book/*.ipynb))
 # Re-run one notebook: `make execute NB=book/01_fisher_information.ipynb`
 NB ?= $(NOTEBOOKS)
 PORT ?= 8000
+# CPU profiles of `make nbval-portable` (see scripts/nbval_portable.py)
+PROFILES ?= native avx2 sse4
+# Strict nbval: every stored output is compared; the sanitizer only masks memory addresses.
+NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: install book test unit nbval site-test execute lab serve bench clean
+.PHONY: install book test unit nbval nbval-portable site-test execute lab serve bench clean
 
 install: $(STAMP)
 
@@ -32,8 +36,7 @@ book: $(STAMP)
 # must not pass.
 test: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
-	$(BIN)/python -m pytest book -q -n 2 --dist loadfile --nbval \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+	$(BIN)/python -m pytest book -q -n 2 --dist loadfile $(NBVAL_FLAGS)
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory site-test
 
@@ -48,8 +51,13 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest $(NB) -q -n 2 --dist loadfile --nbval \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+	$(BIN)/python -m pytest $(NB) -q -n 2 --dist loadfile $(NBVAL_FLAGS)
+
+# Strict nbval under each CPU profile (native, AVX2, SSE4): numpy's SIMD dispatch and OpenBLAS's
+# kernel switched as on an older CPU. `make nbval-portable PROFILES="avx2 sse4" NB=book/04_...`
+nbval-portable: $(STAMP)
+	$(BIN)/python scripts/nbval_portable.py --profiles "$(PROFILES)" -- \
+	    $(NB) -q -n 2 --dist loadfile $(NBVAL_FLAGS)
 
 # Re-run notebooks in place, each in a fresh kernel, top to bottom, and print their times.
 execute: $(STAMP)
