@@ -13,7 +13,7 @@ PROFILES ?= native avx2 sse4
 # Strict nbval: every stored output is compared; the sanitizer only masks memory addresses.
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: install book test unit nbval nbval-portable site-test execute lab serve bench clean
+.PHONY: install book test unit nbval nbval-portable binder-check site-test execute lab serve bench clean
 
 install: $(STAMP)
 
@@ -31,18 +31,21 @@ book: $(STAMP)
 	@$(BIN)/python scripts/site_size.py _build/html
 
 # Unit and property tests, then strict nbval over every notebook (one notebook per worker),
-# then the strict build and the browser suite against it.
+# then the strict build and the browser suite against it. A machine without a Chromium-family
+# browser stops at the first line, with a message saying how to get one.
 # pytest's exit code 5 ("no tests collected") is a failure here: a test run that ran nothing
 # must not pass.
 test: $(STAMP)
+	@browser=$$($(BIN)/python tests/site/find_browser.py) && echo "== browser for the site checks: $$browser"
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
 	$(BIN)/python -m pytest book -q -n 2 --dist loadfile $(NBVAL_FLAGS)
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory site-test
 
-# The browser suite (tests/site, marker `site`): headless Chromium (Debian's, /usr/bin/chromium)
-# opens every page of the built site with every request to another host blocked, and saves
-# light and dark screenshots under _build/screenshots/ (two pages at a time, in one browser).
+# The browser suite (tests/site, marker `site`): a headless Chromium (the first that
+# tests/site/find_browser.py finds: $$CHROMIUM, PATH, the Debian, snap and macOS paths, Playwright's
+# download) opens every page of the built site with every request to another host blocked, and
+# saves light and dark screenshots under _build/screenshots/ (two pages at a time, one browser).
 site-test: $(STAMP)
 	@test -f _build/html/index.html || { echo "no built site: run 'make book' first"; exit 1; }
 	$(BIN)/python -m pytest tests/site -q -m site -p no:xdist
@@ -58,6 +61,11 @@ nbval: $(STAMP)
 nbval-portable: $(STAMP)
 	$(BIN)/python scripts/nbval_portable.py --profiles "$(PROFILES)" -- \
 	    $(NB) -q -n 2 --dist loadfile $(NBVAL_FLAGS)
+
+# The Binder environment (binder/: runtime.txt, requirements.txt) built over repo2docker's Jupyter
+# packages in .venv-binder: pip must report no conflict, and every notebook must run in it.
+binder-check:
+	$(PYTHON) scripts/binder_check.py
 
 # Re-run notebooks in place, each in a fresh kernel, top to bottom, and print their times.
 execute: $(STAMP)

@@ -12,7 +12,7 @@ light and the dark theme under ``_build/screenshots/``, and runs the search.
 Environment:
 
 * ``SITE_DIR``: the built site to test (default ``_build/html``);
-* ``CHROMIUM``: the browser executable (default ``/usr/bin/chromium``);
+* ``CHROMIUM``: the browser executable (default: the first of ``find_browser.py``'s places);
 * ``SITE_CONCURRENCY``: pages open at once (default 2, one per core of the reference machine).
 """
 
@@ -32,11 +32,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from find_browser import BrowserNotFound, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -388,8 +388,8 @@ async def search(context, server: LocalServer, query: str) -> list[str]:
         await page.close()
 
 
-async def audit_site(pages: list[str], server: LocalServer) -> dict:
-    """Audit ``pages`` (``CONCURRENCY`` at a time) in one Chromium with a fresh profile."""
+async def audit_site(pages: list[str], server: LocalServer, chromium: str) -> dict:
+    """Audit ``pages`` (``CONCURRENCY`` at a time) in one ``chromium`` with a fresh profile."""
     from playwright.async_api import async_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -401,7 +401,7 @@ async def audit_site(pages: list[str], server: LocalServer) -> dict:
         async with async_playwright() as playwright:
             context = await playwright.chromium.launch_persistent_context(
                 profile,
-                executable_path=CHROMIUM,
+                executable_path=chromium,
                 headless=True,
                 args=CHROMIUM_ARGS,
                 viewport={"width": 1280, "height": 900},
@@ -484,12 +484,14 @@ def site_audit() -> dict:
     """Every selected page audited once (plus the search), computed on first use."""
     if not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: run 'make book' first", pytrace=False)
-    if not Path(CHROMIUM).is_file():
-        pytest.fail(f"no Chromium at {CHROMIUM}: apt-get install chromium", pytrace=False)
+    try:
+        chromium = find_chromium()
+    except BrowserNotFound as err:
+        pytest.fail(str(err), pytrace=False)
     server = LocalServer()
     try:
         pages = [p for p in all_pages() if p in _SELECTED_PAGES] or all_pages()[:1]
-        results = asyncio.run(audit_site(pages, server))
+        results = asyncio.run(audit_site(pages, server, chromium))
     finally:
         server.close()
     _TIMINGS.update({
