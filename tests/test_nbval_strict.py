@@ -3,7 +3,7 @@
 The site is built from the outputs stored in the notebooks, and CI re-runs every notebook with
 strict nbval to prove those outputs are what the code produces. This test proves the proof
 works: a tiny notebook is executed, one stored output is edited, and nbval, with the flags of
-the Makefile's ``nbval`` step, must fail on it, and pass on the unedited notebook.
+the Makefile's ``NBVAL_FLAGS``, must fail on it, and pass on the unedited notebook.
 """
 
 from __future__ import annotations
@@ -22,11 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def makefile_nbval_flags(folder: Path) -> list[str]:
-    """The nbval options of the Makefile's ``nbval`` step, its sanitizer copied to ``folder``."""
+    """The nbval options of the Makefile (``NBVAL_FLAGS``, used by its ``test``, ``nbval`` and
+    ``nbval-portable`` steps), with the sanitizer copied to ``folder``."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
-    recipe = re.search(r"^nbval:.*\n((?:\t.*\n)+)", text, re.M)
-    assert recipe, "the Makefile has no nbval target"
-    tokens = shlex.split(recipe.group(1))
+    variable = re.search(r"^NBVAL_FLAGS\s*:?=(.*)$", text, re.M)
+    assert variable, "the Makefile defines no NBVAL_FLAGS"
+    for target in ("test", "nbval", "nbval-portable"):
+        recipe = re.search(rf"^{target}:.*\n((?:\t.*\n)+)", text, re.M)
+        assert recipe and "$(NBVAL_FLAGS)" in recipe.group(1), f"make {target} does not use NBVAL_FLAGS"
+    tokens = shlex.split(variable.group(1))
     flags = []
     for i, token in enumerate(tokens):
         if token.startswith("--nbval"):

@@ -228,6 +228,11 @@ def test_viz_optim_figures_draw_library_results(rng):
     res = fl.linalg.cg(np.diag([1.0, 2.0, 3.0]), np.ones(3), cg_iters=5)
     ax = figs.cg_residuals({"plain": res}, tol=1e-6)
     np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), res.residual_norms / res.residual_norms[0])
+    ax = figs.cg_iteration_spread({0.0: [10, 11, 12], 0.1: [5, 5]}, {0.0: (8, 14), 0.1: (4, 6)})
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [11, 12])  # the perturbed solves
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [10])      # the unperturbed one
+    with pytest.raises(ValueError, match="counts and claimed must have the same dampings"):
+        figs.cg_iteration_spread({0.0: [10]}, {0.1: (4, 6)})
     axes = figs.kfac_comparison(np.eye(4), 1.1 * np.eye(4))
     assert "0.100" in axes[2].get_title()
     plt.close("all")

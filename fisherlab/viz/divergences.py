@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _validate as v
 from .. import divergences as D
 from ..families import Family
 from .matrices import draw_ellipse, parameter_grid
@@ -119,35 +120,30 @@ def local_ratios(ax, family: Family, theta, direction, steps, fdivs):
     return np.array(ratios)
 
 
-def seed_check(ax, p0: float, steps):
+def seed_check(ax, steps, correct_ratio, note_ratio):
     r"""The two-outcome check of the source note, redone: for :math:`p = (p_0, 1-p_0)` and
-    :math:`q = p - (t, -t)`, the ratio of each "approximation" to the exact KL in nats.
+    :math:`q = p - (t, -t)`, the ratio of each "approximation" to the exact KL, against :math:`t`.
 
     * correct: :math:`\tfrac12\Delta^\top F\Delta` with the Fisher information of the
       expansion point, :math:`\tfrac12 t^2/(p_0(1-p_0))`, over the KL in nats → 1;
     * the note's: :math:`\tfrac12(p-q)^\top\operatorname{diag}(p/q^2)(p-q)` over the KL in
       *bits* → :math:`\ln 2 \approx 0.69`, passing through 1 only by accident.
 
-    Returns ``(correct_ratio, seed_ratio)``.
+    The caller computes both ratios (arrays of the shape of ``steps``); the figure draws them.
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
-    t = np.asarray(steps, dtype=float)
-    p = np.array([p0, 1 - p0])
-    q = p[None, :] - np.stack([t, -t], axis=-1)
-    kl_nats = D.kl_probabilities(p, q)
-    kl_bits = D.kl_probabilities(p, q, base=2)
-    correct = D.quadratic_approximation(1 / (p0 * (1 - p0)), t)
-    seed = 0.5 * np.sum((p - q) ** 2 * p / q**2, axis=-1)
-    ax.plot(t, correct / kl_nats, color=INFORMATIVE, lw=2,
+    t = v.as_float_array("steps", steps)
+    correct_ratio = v.check_shape("correct_ratio", v.as_float_array("correct_ratio", correct_ratio), t.shape)
+    note_ratio = v.check_shape("note_ratio", v.as_float_array("note_ratio", note_ratio), t.shape)
+    ax.plot(t, correct_ratio, color=INFORMATIVE, lw=2,
             label=r"$\frac{1}{2} \Delta^\top F(p)\Delta$ / KL in nats (correct)")
-    ax.plot(t, seed / kl_bits, color=TRUTH, lw=2, label=r"$\frac{1}{2} (p-q)^\top \mathrm{diag}(p/q^2)(p-q)$ / KL in bits (note)")
+    ax.plot(t, note_ratio, color=TRUTH, lw=2, label=r"$\frac{1}{2} (p-q)^\top \mathrm{diag}(p/q^2)(p-q)$ / KL in bits (note)")
     ax.axhline(1, color=NEUTRAL, lw=1)
     ax.axhline(np.log(2), color=TRUTH, lw=1, ls=":", label=r"$\ln 2$")
     ax.set_xlabel(r"$t = p_0 - q_0$")
     ax.set_ylabel("approximation / exact KL")
     ax.legend(fontsize=8)
-    return correct / kl_nats, seed / kl_bits
 
 
 def kl_contours(ax, family: Family, theta, deltas, *, half_width=1.0, n: int = 161, colors=None, js: bool = False):

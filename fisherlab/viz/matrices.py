@@ -257,13 +257,14 @@ def score_histogram(ax, scores, *, fisher=None, extent: float = 6.0, bins: int =
     return mean
 
 
-def score_field(ax, family: Family, x, theta_true, *, half_width=2.5, n_arrows: int = 13):
+def score_field(ax, family: Family, x, theta_true, grid, field, *, half_width=2.5):
     r"""The mean score as a vector field over the parameter plane,
     :math:`\theta \mapsto \bar s(\theta) = \frac1n\sum_i s(\theta; x_i)`, over contours of the
     mean log-likelihood. With :math:`x_i \sim p(\cdot;\theta^*)` it estimates
     :math:`\mathbb{E}_{\theta^*}[s(\theta; x)]`, which vanishes at :math:`\theta = \theta^*` and
     nowhere else for an identifiable family; the arrows point towards the maximum-likelihood
-    estimate.
+    estimate. The caller computes the field (``family.score(grid, x).mean(axis=-2)``); the
+    figure draws it.
 
     Introduced in Chapter 2, "The Fisher information matrix".
 
@@ -272,32 +273,30 @@ def score_field(ax, family: Family, x, theta_true, *, half_width=2.5, n_arrows: 
     family : Family
         A family with ``dim == 2``.
     x : array of shape (n, k)
-        Observations drawn at the truth.
+        Observations drawn at the truth (the first 500 set the contours).
     theta_true : array of shape (2,)
-    n_arrows : int
-        Arrows per side of the grid.
-
-    Returns
-    -------
-    ndarray of shape (n_arrows, n_arrows, 2)
-        The mean score at each grid point.
+    grid : array of shape (m, m, 2)
+        The points of the parameter plane where the arrows start.
+    field : array of shape (m, m, 2)
+        The mean score at each point of ``grid``.
     """
     _check_2d(family)
     theta_true = np.asarray(theta_true, dtype=float)
-    T1, T2, grid = parameter_grid(theta_true, half_width, n=61)
-    # the contours need few observations; the arrows use all of them
-    mean_ll = family.log_likelihood(grid.reshape(-1, 2), x[:500]).mean(axis=-1).reshape(T1.shape)
+    grid = v.as_float_array("grid", grid)
+    if grid.ndim != 3 or grid.shape[-1] != 2:
+        raise ValueError(f"grid must have shape (m, m, 2), got {grid.shape}")
+    field = v.check_shape("field", v.as_float_array("field", field), grid.shape)
+    T1, T2, contour_grid = parameter_grid(theta_true, half_width, n=61)
+    # the contours need few observations
+    mean_ll = family.log_likelihood(contour_grid.reshape(-1, 2), x[:500]).mean(axis=-1).reshape(T1.shape)
     drops = np.array([6.0, 3.0, 1.5, 0.75, 0.25, 0.05])  # contour levels below the maximum
     ax.contour(T1, T2, mean_ll, levels=mean_ll.max() - drops, cmap="Blues_r", linewidths=0.8)
-    A1, A2, arrows = parameter_grid(theta_true, half_width, n=n_arrows)
-    field = family.score(arrows.reshape(-1, 2), x).mean(axis=-2).reshape(A1.shape + (2,))
-    ax.quiver(A1, A2, field[..., 0], field[..., 1], color=ESTIMATE, angles="xy", width=0.004)
+    ax.quiver(grid[..., 0], grid[..., 1], field[..., 0], field[..., 1], color=ESTIMATE, angles="xy", width=0.004)
     ax.plot(*theta_true, "*", color=TRUTH, ms=14, zorder=5, label=r"true $\theta^*$")
     ax.plot([], [], color=ESTIMATE, lw=2, label=r"mean score $\bar s(\theta)$")
     ax.set_aspect("equal")
     _labels(ax, family)
     ax.legend(loc="upper left")
-    return field
 
 
 # ---- Figure e: directions of information ----------------------------------------------------

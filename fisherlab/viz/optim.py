@@ -28,6 +28,7 @@ __all__ = [
     "direction_fields",
     "cost_scaling",
     "cg_residuals",
+    "cg_iteration_spread",
     "kfac_comparison",
 ]
 
@@ -301,6 +302,42 @@ def cg_residuals(results: dict, *, ax=None, tol: float | None = None):
         ax.axhline(tol, color=NEUTRAL, ls="--", lw=1)
     ax.set_xlabel("CG iteration $k$")
     ax.set_ylabel(r"$\Vert r_k\Vert / \Vert b\Vert$")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def cg_iteration_spread(counts: dict, claimed: dict, *, ax=None):
+    r"""CG iteration counts of nearly identical solves, one column per damping, over the range
+    the text claims: how the count at a tolerance scatters when the right-hand side changes in
+    its last bits.
+
+    Introduced in Chapter 4, "Natural gradient".
+
+    Parameters
+    ----------
+    counts : dict
+        ``{damping: sequence of iteration counts}``, the first of each the unperturbed solve.
+    claimed : dict
+        ``{damping: (low, high)}``, the claimed range of each count (drawn as a band).
+    """
+    if set(counts) != set(claimed):
+        raise ValueError(f"counts and claimed must have the same dampings, got {sorted(counts)} "
+                         f"and {sorted(claimed)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.2, 4.2))
+    jitter = np.random.default_rng(0)  # horizontal jitter of the dots only
+    for i, (lam, values) in enumerate(counts.items()):
+        values = np.asarray(values, dtype=float)
+        low, high = claimed[lam]
+        ax.fill_between([i - 0.35, i + 0.35], low, high, color=NEUTRAL, alpha=0.2, lw=0,
+                        label="claimed range" if i == 0 else None)
+        ax.plot(i + jitter.uniform(-0.2, 0.2, values.size - 1), values[1:], "o", ms=3.5, alpha=0.6,
+                color=PALETTE[i % len(PALETTE)])
+        ax.plot([i], values[:1], "k_", ms=18, mew=2, label="unperturbed $g$" if i == 0 else None)
+    ax.set_xticks(range(len(counts)), [f"{lam:g}" for lam in counts])
+    ax.set_xlabel(r"damping $\lambda$")
+    ax.set_ylabel("CG iterations to the tolerance")
+    ax.set_yscale("log")
     ax.legend(fontsize=8)
     return ax
 

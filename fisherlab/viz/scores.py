@@ -10,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ..estimators import fisher_from_hessians, fisher_from_scores
+from .. import _validate as v
 from ..families import Family
 from .animation import animate
 from .style import ESTIMATE, INFORMATIVE, TRUTH, UNINFORMATIVE
@@ -41,41 +41,52 @@ def _values(family: Family, order: int, theta, x) -> np.ndarray:
     return method(theta, x)
 
 
-def loglik_votes(ax, family: Family, x, theta_grid, *, truth=None, color=INFORMATIVE, title=None,
+def loglik_votes(ax, family: Family, x, theta_grid, votes, *, truth=None, color=INFORMATIVE, title=None,
                  ylim=None, max_curves: int = 60):
-    """Log-likelihood curves :math:`\\theta \\mapsto \\ell(\\theta; x_i)`, one per observation,
-    with each curve's maximiser (the observation's "vote") as a tick on the axis.
+    """Log-likelihood curves :math:`\theta \mapsto \ell(\theta; x_i)`, one per observation,
+    with each observation's "vote" as a tick on the axis.
+
+    The vote of :math:`x_i` is the maximiser of its curve, the maximum-likelihood estimate from
+    that one observation (``family.mle(x[:, None])``); the caller computes it, the figure only
+    draws it. Votes outside the plotted window are drawn as arrow heads at its edges.
 
     Parameters
     ----------
     ax : matplotlib Axes
     family : Family with ``dim == 1``
     x : array of shape (n,)
-        Observations; at most ``max_curves`` curves are drawn, every vote is ticked.
+        Observations; at most ``max_curves`` curves are drawn, every vote is marked.
     theta_grid : array of shape (g,)
-        Parameter values on the horizontal axis.
+        Parameter values on the horizontal axis (the window).
+    votes : array of shape (n,)
+        The votes of the observations.
     truth : float, optional
         The true parameter, drawn as a vertical line.
-
-    Returns the votes, shape (n,): the grid value maximising each curve.
     """
-    theta_grid = np.asarray(theta_grid, dtype=float)
+    theta_grid = v.as_float_array("theta_grid", theta_grid)
+    x = family.check_x(x)
+    votes = v.check_shape("votes", v.as_float_array("votes", votes), x.shape)
     ll = family.log_likelihood(theta_grid, x)  # (g, n)
-    votes = theta_grid[np.argmax(ll, axis=0)]
     ax.plot(theta_grid, ll[:, :max_curves], color=color, lw=0.8, alpha=0.45)
+    lo, hi = float(theta_grid.min()), float(theta_grid.max())
+    ax.set_xlim(lo, hi)
     if ylim is not None:
         ax.set_ylim(*ylim)
     bottom = ax.get_ylim()[0]
-    ax.plot(votes, np.full_like(votes, bottom), "|", color=color, ms=14, mew=1.2, alpha=0.6,
+    inside = (votes >= lo) & (votes <= hi)
+    ax.plot(votes[inside], np.full(inside.sum(), bottom), "|", color=color, ms=14, mew=1.2, alpha=0.6,
             clip_on=False, label="votes (maximisers)")
+    for edge, side, marker in ((lo, votes < lo, "<"), (hi, votes > hi, ">")):
+        if side.any():
+            ax.plot([edge], [bottom], marker, color=color, ms=9, clip_on=False,
+                    label=f"{int(side.sum())} vote{'s' if side.sum() > 1 else ''} beyond the window")
     if truth is not None:
         ax.axvline(truth, color=TRUTH, lw=1.5, ls="--", label=rf"truth ${family.param_tex[0]}^* = {truth:g}$")
     ax.set_xlabel(rf"${family.param_tex[0]}$")
     ax.set_ylabel(r"$\ell(" + family.param_tex[0] + r"; x_i)$")
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper right")
-    return votes
+    ax.legend(loc="upper right", fontsize=8)
 
 
 def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0, 1), truth=None,
@@ -240,7 +251,7 @@ def score_distributions(axes, cases, *, bins=40):
     return infos
 
 
-def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_grid, interval=300):
+def narrowing_animation(make_family, table, truth, *, n_samples, seed, theta_grid, interval=300):
     """Animation of a family narrowing: second derivatives at the truth and the information.
 
     Left: the curves :math:`\\partial^2_\\theta\\ell(\\theta; x_i)` near the truth. Middle: their
@@ -250,16 +261,17 @@ def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_gr
 
     ``make_family(scale)`` builds the family; every frame draws its ``n_samples`` observations
     from ``numpy.random.default_rng(seed)``, so frames differ only in the scale (common random
-    numbers). Returns ``(html, table)`` where ``table`` holds, per scale, the exact information
-    and both Monte Carlo estimates.
+    numbers). ``table`` holds one row per frame, computed by the caller from the same draws: a
+    mapping with the ``"scale"``, the ``"exact"`` information and the two Monte Carlo estimates
+    ``"minus_mean_hessian"`` and ``"mean_squared_score"`` (estimates with a ``value``). The
+    figure draws the table; it computes no number of its own. Returns the animation's HTML.
     """
-    scales = np.asarray(scales, dtype=float)
-    rows = []
-    for scale in scales:
-        family = make_family(scale)
-        x = family.sample(truth, n_samples, rng=np.random.default_rng(seed))
-        rows.append((scale, float(family.fisher_exact(truth)),
-                     fisher_from_hessians(family.hessian(truth, x)), fisher_from_scores(family.score(truth, x))))
+    keys = ("scale", "exact", "minus_mean_hessian", "mean_squared_score")
+    if len(table) == 0 or any(not all(k in row for k in keys) for row in table):
+        raise ValueError(f"table must be a non-empty sequence of rows with the keys {keys}")
+    rows = [(float(r["scale"]), float(r["exact"]), r["minus_mean_hessian"], r["mean_squared_score"])
+            for r in table]
+    scales = np.array([r[0] for r in rows])
     exact_all = np.array([r[1] for r in rows])
     fine = np.linspace(scales.min(), scales.max(), 200)
     exact_fine = np.array([float(make_family(s).fisher_exact(truth)) for s in fine])
@@ -320,8 +332,7 @@ def narrowing_animation(make_family, scales, truth, *, n_samples, seed, theta_gr
                    alt=("Animation: as a Cauchy family narrows, the second derivatives of the "
                         "log-likelihoods at the truth spread out and their mean moves further below "
                         "zero; minus that mean tracks the exact Fisher information, which grows."))
-    table = [{"scale": r[0], "exact": r[1], "minus_mean_hessian": r[2], "mean_squared_score": r[3]} for r in rows]
-    return html, table
+    return html
 
 
 def estimator_variance(ax, n_values, series, bound, *, title=None):
