@@ -6,6 +6,9 @@
   entry whose docstring does not say it gets the chapter of its module (see
   :func:`module_chapter`).
   The pages that use autodoc are re-read on every build, so the links follow the docstrings.
+* **Phones can open the navigation.** ``static/course-site.js`` makes the visible sidebar
+  toggles work (the themes bind their handlers to a hidden button), and ``static/course-site.css``
+  keeps every page within a phone's width.
 * **Every page works on a reader's first visit.** The theme's colour mode defaults to
   ``auto`` (follow the reader's system), and an inline script that two extensions add twice
   (a JavaScript ``const`` declared twice is an error in the console) is written once.
@@ -16,6 +19,9 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parent / "static"
 
 INTRODUCED = re.compile(r'Introduced\s+in\s+Chapter\s+(\d+),\s+"([^"]+)"(\.?)')
 CHAPTER_NAMED = re.compile(r'Chapter\s+(\d+),\s+"([^"]+)"')
@@ -131,8 +137,16 @@ def write_scripts_once(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def add_site_files(app, config):
+    """The course's own script and style sheet, on every page."""
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
 def setup(app):
     app.connect("config-inited", default_colour_mode, priority=900)
+    app.connect("config-inited", add_site_files, priority=900)
+    app.add_js_file("course-site.js")
+    app.add_css_file("course-site.css")
     app.connect("autodoc-process-docstring", link_chapters)
     app.connect("env-get-outdated", reread_api_pages)
     app.connect("html-page-context", write_scripts_once, priority=900)

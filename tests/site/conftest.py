@@ -198,6 +198,50 @@ _ANIMATIONS = """() => [...document.querySelectorAll('div.animation')].map(div =
 }))"""
 
 
+PHONE = {"width": 390, "height": 844}
+# At a phone's width: how wide the page is, and the elements that make it wider (ignoring those
+# inside a box that scrolls on its own, such as a code block); and elements of an animation
+# that stick out of it.
+_PHONE_WIDTH = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (e) => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+  const describe = (e) => `${e.tagName.toLowerCase()}.${e.className} reaches ` +
+    `${Math.round(e.getBoundingClientRect().right)} px: ${(e.textContent || '').trim().slice(0, 50)}`;
+  const wide = [...document.querySelectorAll('body *')].filter(e =>
+    e.getBoundingClientRect().right > width + 1 && !scrolls(e) && getComputedStyle(e).position !== 'fixed');
+  const sticking = [...document.querySelectorAll('div.animation')].flatMap(a =>
+    [...a.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > a.getBoundingClientRect().right + 1));
+  return {viewport: width, scroll_width: document.documentElement.scrollWidth,
+          wider: wide.slice(0, 5).map(describe), animation_overflow: sticking.slice(0, 5).map(describe)};
+}"""
+
+
+async def _open_sidebar(page, kind: str, screenshot: Path | None = None) -> list[str] | None:
+    """Tap the visible ``kind`` toggle (``primary`` or ``secondary``) as a phone reader would;
+    return the paths of the links the opened sidebar shows (None: the page has no such toggle)."""
+    toggle = page.locator(f".{kind}-toggle:visible")
+    if await toggle.count() == 0:
+        return None
+    await toggle.first.click()
+    dialog = page.locator(f"#pst-{kind}-sidebar-modal[open]")
+    try:
+        await dialog.wait_for(state="visible", timeout=3_000)
+    except Exception:  # playwright's TimeoutError: the toggle opened nothing
+        return []
+    shown = [urlsplit(href).path.lstrip("/") + ("#" + urlsplit(href).fragment if urlsplit(href).fragment else "")
+             for href in await dialog.locator("a[href]:visible").evaluate_all("els => els.map(a => a.href)")]
+    if screenshot is not None:
+        await page.screenshot(path=str(screenshot))
+    await page.keyboard.press("Escape")
+    await dialog.wait_for(state="hidden", timeout=3_000)
+    return shown
+
+
 @functools.lru_cache(maxsize=None)
 def _ids(path: Path) -> frozenset[str]:
     """The anchors (id and name attributes) of a built HTML file."""
@@ -353,6 +397,17 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
 
         report["animations"] = await page.evaluate(_ANIMATIONS)
         report["animation_plays"] = [await _plays(page, i) for i in range(len(report["animations"]))]
+
+        # a phone: the page fits the screen, and both sidebar toggles open their navigation
+        await page.set_viewport_size(PHONE)
+        await page.wait_for_timeout(150)
+        report["phone"] = await page.evaluate(_PHONE_WIDTH)
+        shot = None
+        if re.fullmatch(r"book/\d\d_\w+\.html", page_path):  # the chapters: a picture to look at
+            (SCREENSHOTS / "phone").mkdir(parents=True, exist_ok=True)
+            shot = SCREENSHOTS / "phone" / Path(page_path).with_suffix(".png").name.replace(".png", "-navigation.png")
+        report["phone_navigation"] = await _open_sidebar(page, "primary", shot)
+        report["phone_contents"] = await _open_sidebar(page, "secondary")
     finally:
         report["seconds"] = time.perf_counter() - start
         await page.close()
@@ -422,6 +477,13 @@ async def audit_site(pages: list[str], server: LocalServer, chromium: str) -> di
             results["__search__"] = await search(context, server, "Fisher")
             await context.close()
     return results
+
+
+def top_level_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
+    """The entries the navigation always shows: the chapters of every part (not their sections)."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc.get("parts") or [] for c in part.get("chapters") or []]
+    return [re.sub(r"\.(md|ipynb)$", "", f) + ".html" for f in files]
 
 
 def chapter_pages() -> list[str]:

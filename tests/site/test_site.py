@@ -129,3 +129,30 @@ def test_site_index_leads_to_the_landing_page(audits, toc):
 def test_every_chapter_cites_its_sources(audits, chapter_page):
     """Each chapter ends with a bibliography of the works it cites (from book/references.bib)."""
     assert audits(chapter_page)["citations"] > 0, f"{chapter_page} has no references list"
+
+
+# ----------------------------------------------------------------------- on a phone (390 px)
+
+
+def test_page_fits_a_phone(audits, page):
+    """No page scrolls sideways at 390 px: long signatures wrap, animations scale down."""
+    phone = audits(page)["phone"]
+    assert phone["scroll_width"] <= phone["viewport"], (
+        f"{page} is {phone['scroll_width']} px wide at {phone['viewport']} px:{_fmt(phone['wider'])}")
+    assert not phone["animation_overflow"], f"animations stick out of their box:{_fmt(phone['animation_overflow'])}"
+
+
+def test_phone_toggles_open_the_chapters_and_the_page_contents(audits, page):
+    """Tapping the sidebar toggle at 390 px shows the chapter list (every top-level entry of the
+    table of contents; sections open under their chapter); tapping the page-contents
+    toggle, where the page has one, shows links to the page's sections."""
+    from conftest import top_level_pages
+
+    report = audits(page)
+    shown = report["phone_navigation"]
+    assert shown is not None, f"{page} has no visible navigation toggle at 390 px"
+    missing = [c for c in top_level_pages() if c not in shown]
+    assert not missing, f"{page}: the navigation opened at 390 px without the pages:{_fmt(missing)}"
+    contents = report["phone_contents"]
+    assert contents is None or contents, f"{page}: the page-contents toggle opened nothing"
+    assert contents is None or all(link.split("#")[0] == page or "#" in link for link in contents), contents
