@@ -384,6 +384,9 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
             "download_ipynb": await page.locator(
                 '.dropdown-download-buttons a[href$=".ipynb"]').count(),
         }
+        report["source_links"] = await page.eval_on_selector_all(
+            '.article-header-buttons a[href*="/issues/new"], .article-header-buttons a[href*="/edit/"]',
+            "els => els.map(a => a.href)")
         report["nav_links"] = await page.eval_on_selector_all(
             "nav.bd-docs-nav a[href]", "els => els.map(a => a.href)")
         report["seconds_load"] = time.perf_counter() - start

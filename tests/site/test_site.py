@@ -7,11 +7,13 @@ so every chapter added to the table of contents is tested without editing this f
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.site
+ROOT = Path(__file__).resolve().parents[2]
 
 # Pages Sphinx writes itself, in addition to the table of contents.
 SPHINX_PAGES = {"index.html", "genindex.html", "search.html", "py-modindex.html", "prf-prf.html"}
@@ -120,6 +122,20 @@ def test_notebook_pages_have_launch_and_download_buttons(audits, notebook_page):
     launch = audits(notebook_page)["launch"]
     assert launch["binder"] > 0, f"{notebook_page} has no Binder launch button"
     assert launch["download_ipynb"] > 0, f"{notebook_page} has no .ipynb download button"
+
+
+def test_toc_pages_have_issue_and_edit_buttons(audits, page, toc):
+    """A reader can report a problem with a page, or propose an edit of its source, in one click."""
+    import yaml
+
+    if page not in toc:
+        return  # Sphinx's own pages have no source to edit
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    links = audits(page)["source_links"]
+    source = next(p for p in (ROOT / page).parent.glob(Path(page).stem + ".*") if p.suffix in (".md", ".ipynb"))
+    assert any(link.startswith(url + "/issues/new") for link in links), f"{page}: no issue button"
+    edit = f"{url}/edit/main/{source.relative_to(ROOT).as_posix()}"
+    assert edit in links, f"{page}: no edit button for {edit} in {links}"
 
 
 def test_site_index_leads_to_the_landing_page(audits, toc):
