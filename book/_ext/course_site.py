@@ -9,6 +9,9 @@
 * **Phones can open the navigation.** ``static/course-site.js`` makes the visible sidebar
   toggles work (the themes bind their handlers to a hidden button), and ``static/course-site.css``
   keeps every page within a phone's width.
+* **Bibliography labels in the author-year form of the text.** The citations read "Amari
+  (1998)", so the reference lists label the entry "[Amari 1998]" (style ``course``, see
+  :class:`AuthorYearLabels`), with LaTeX accents decoded ("Başar", not "Bacsar").
 * **Every page works on a reader's first visit.** The theme's colour mode defaults to
   ``auto`` (follow the reader's system), and an inline script that two extensions add twice
   (a JavaScript ``const`` declared twice is an error in the console) is written once.
@@ -18,8 +21,15 @@ from __future__ import annotations
 
 import inspect
 import re
+import string
 import sys
+from collections import Counter
 from pathlib import Path
+
+from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+from pybtex.style.labels import BaseLabelStyle
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -140,6 +150,46 @@ def write_scripts_once(app, pagename, templatename, context, doctree):
 def add_site_files(app, config):
     """The course's own script and style sheet, on every page."""
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
+class AuthorYearLabels(BaseLabelStyle):
+    """Labels "Amari 1998", "Cover & Thomas 2006", "Schulman et al. 2015": the author-year
+    citations of the text in bracket form; "a", "b", ... tell apart works that would share one."""
+
+    def format_labels(self, sorted_entries):
+        labels = [self.format_label(entry) for entry in sorted_entries]
+        repeated = {label for label, n in Counter(labels).items() if n > 1}
+        used = Counter()
+        for label in labels:
+            if label in repeated:
+                used[label] += 1
+                label += string.ascii_lowercase[used[label] - 1]
+            yield label
+
+    @staticmethod
+    def format_label(entry) -> str:
+        persons = entry.persons.get("author") or entry.persons.get("editor") or []
+        names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text") for p in persons]
+        if not names:
+            who = Text.from_latex(entry.fields.get("title", entry.key)).render_as("text")
+        elif len(names) == 1:
+            who = names[0]
+        elif len(names) == 2:
+            who = f"{names[0]} & {names[1]}"
+        else:
+            who = f"{names[0]} et al."
+        return f"{who} {entry.fields.get('year', 'n.d.')}"
+
+
+class CourseStyle(UnsrtStyle):
+    """pybtex's unsrt formatting (with DOI and URL links) and author-year labels."""
+
+    default_label_style = "course_author_year"
+    default_sorting_style = "author_year_title"
+
+
+register_plugin("pybtex.style.labels", "course_author_year", AuthorYearLabels)
+register_plugin("pybtex.style.formatting", "course", CourseStyle)
 
 
 def setup(app):

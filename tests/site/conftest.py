@@ -379,6 +379,7 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
         report["broken_links"] = check_links(await page.evaluate(_LINKS), server.origin)
         report["api_without_chapter"] = await page.evaluate(_API_WITHOUT_CHAPTER)
         report["citations"] = await page.locator(".citation-list .citation").count()
+        report["citation_labels"] = await page.locator(".citation-list .citation > .label").all_inner_texts()
         report["launch"] = {
             "binder": await page.locator('a[href*="mybinder.org"]').count(),
             "download_ipynb": await page.locator(

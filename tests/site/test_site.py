@@ -7,6 +7,7 @@ so every chapter added to the table of contents is tested without editing this f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -143,8 +144,13 @@ def test_site_index_leads_to_the_landing_page(audits, toc):
 
 
 def test_every_chapter_cites_its_sources(audits, chapter_page):
-    """Each chapter ends with a bibliography of the works it cites (from book/references.bib)."""
-    assert audits(chapter_page)["citations"] > 0, f"{chapter_page} has no references list"
+    """Each chapter ends with a bibliography of the works it cites (from book/references.bib),
+    labelled in the author-year form of the citations in its text."""
+    report = audits(chapter_page)
+    assert report["citations"] > 0, f"{chapter_page} has no references list"
+    label = re.compile(r"^\[\w[\w'’ -]* (?:& \w[\w'’ -]* |et al\. )?\d{4}[a-z]?\]$")
+    bad = [text for text in report["citation_labels"] if not label.match(text.strip())]
+    assert not bad, f"{chapter_page}: labels not in author-year form:{_fmt(bad)}"
 
 
 # ----------------------------------------------------------------------- on a phone (390 px)
