@@ -13,7 +13,7 @@ PROFILES ?= native avx2 sse4
 # Strict nbval: every stored output is compared; the sanitizer only masks memory addresses.
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: install book test unit nbval nbval-portable binder-check site-test execute lab serve bench clean
+.PHONY: install book pdf test unit nbval nbval-portable binder-check site-test execute lab serve bench clean
 
 install: $(STAMP)
 
@@ -30,8 +30,13 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . -W -n --keep-going
 	@$(BIN)/python scripts/site_size.py _build/html
 
+# The whole book as one PDF (_build/pdf/), printed offline from the built site by the browser
+# that the site checks use (scripts/make_pdf.py).
+pdf: book
+	$(BIN)/python scripts/make_pdf.py
+
 # Unit and property tests, then strict nbval over every notebook (one notebook per worker),
-# then the strict build and the browser suite against it. A machine without a Chromium-family
+# then the strict build, the whole-book PDF and the browser suite against both. A machine without a Chromium-family
 # browser stops at the first line, with a message saying how to get one.
 # pytest's exit code 5 ("no tests collected") is a failure here: a test run that ran nothing
 # must not pass.
@@ -39,7 +44,7 @@ test: $(STAMP)
 	@browser=$$($(BIN)/python tests/site/find_browser.py) && echo "== browser for the site checks: $$browser"
 	$(BIN)/python -m pytest tests -q -n 2 --dist loadfile -m "not site"
 	$(BIN)/python -m pytest book -q -n 2 --dist loadfile $(NBVAL_FLAGS)
-	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory pdf
 	$(MAKE) --no-print-directory site-test
 
 # The browser suite (tests/site, marker `site`): a headless Chromium (the first that
@@ -48,6 +53,7 @@ test: $(STAMP)
 # saves light and dark screenshots under _build/screenshots/ (two pages at a time, one browser).
 site-test: $(STAMP)
 	@test -f _build/html/index.html || { echo "no built site: run 'make book' first"; exit 1; }
+	@test -f _build/html/fisher-information-course.pdf || { echo "no PDF: run 'make pdf' first"; exit 1; }
 	$(BIN)/python -m pytest tests/site -q -m site -p no:xdist
 
 unit: $(STAMP)
