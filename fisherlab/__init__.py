@@ -8,6 +8,7 @@ the ones above it; plotting lives apart in :mod:`fisherlab.viz`, which no math m
 Randomness enters only through explicit ``numpy.random.Generator`` arguments.
 """
 
+import sys
 from importlib import import_module
 
 from . import estimators, families
@@ -25,3 +26,10 @@ def __getattr__(name):
     if name in _LAZY:
         return import_module(f".{name}", __name__)
     raise AttributeError(f"module 'fisherlab' has no attribute {name!r}")
+
+
+if "matplotlib.pyplot" in sys.modules:
+    # A plotting session (every chapter imports pyplot before fisherlab): the course's figure
+    # style and its sharp figures apply from the first figure on, not from the first use of
+    # `fl.viz` (Chapter 2's first figure used to come out in matplotlib's default style).
+    import_module(".viz", __name__)

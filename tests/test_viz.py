@@ -93,3 +93,42 @@ def test_explorer_builds_widgets():
     widget = figs.explorer(n=20)
     assert [c.description for c in widget.children[:3]] == ["σ", "μ₀", "n"]
     plt.close("all")
+
+
+def test_figures_are_stored_at_twice_their_displayed_size():
+    import base64
+    import io
+
+    from PIL import Image
+
+    fig, ax = plt.subplots(figsize=(4.0, 3.0))
+    ax.plot([0, 1], [0, 1])
+    data, metadata = fl.viz.style.figure_png(fig)
+    image = Image.open(io.BytesIO(base64.b64decode(data)))
+    assert image.mode == "P"  # a palette PNG
+    for pixels, shown in zip(image.size, (metadata["width"], metadata["height"])):
+        assert 2 * shown <= pixels < 2 * (shown + 1)  # at least twice the displayed size
+    plt.close(fig)
+    empty = plt.figure()
+    assert fl.viz.style.figure_png(empty) is None or fl.viz.style.figure_png(empty)[1]["width"] > 0
+    plt.close(empty)
+
+
+def test_jupyter_shows_figures_through_the_course_formatter():
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    shell = InteractiveShell.instance()
+    try:
+        fl.viz.style.use_style()
+        png = shell.display_formatter.formatters["image/png"]
+        assert png.lookup_by_type(Figure) is fl.viz.style.figure_png
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def test_animation_frames_are_stored_at_twice_their_displayed_size():
+    fig, ax = plt.subplots(figsize=(3.0, 2.0))
+    (line,) = ax.plot([0, 1], [0, 0])
+    html = fl.viz.animate(fig, lambda k: line.set_ydata([0, k]), range(2), alt="a line turning").data
+    assert f'width="{round(3.0 * fig.dpi)}"' in html

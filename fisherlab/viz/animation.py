@@ -21,6 +21,8 @@ from matplotlib._animation_data import DISPLAY_TEMPLATE, JS_INCLUDE, STYLE_INCLU
 from matplotlib.animation import FuncAnimation, _embedded_frames
 from PIL import Image
 
+from .style import HIDPI
+
 __all__ = ["animate", "to_html"]
 
 # Characters present in common system fonts (the typographic media-control symbols are not)
@@ -37,7 +39,7 @@ _ICONS = {
 }
 
 
-def _offline_player(html: str, alt: str) -> str:
+def _offline_player(html: str, alt: str, width: int | None = None) -> str:
     html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html)
     for cls, char in _ICONS.items():
         html = html.replace(f'<i class="{cls}"></i>', f'<span aria-hidden="true">{char}</span>')
@@ -46,7 +48,8 @@ def _offline_player(html: str, alt: str) -> str:
     if old:
         html = html.replace(old.group(1), hashlib.sha1(alt.encode()).hexdigest()[:32])
     escaped = alt.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-    return re.sub(r'<img id="(_anim_img[0-9a-f]+)"', rf'<img id="\1" alt="{escaped}"', html, count=1)
+    size = f' width="{width}"' if width else ""
+    return re.sub(r'<img id="(_anim_img[0-9a-f]+)"', rf'<img id="\1" alt="{escaped}"{size}', html, count=1)
 
 
 def to_html(anim: FuncAnimation, *, alt: str, default_mode: str = "loop") -> HTML:
@@ -110,7 +113,7 @@ def animate(fig, update, frames, *, alt: str, interval: int = 120, default_mode:
     for frame in frames:
         update(frame)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=fig.dpi)
+        fig.savefig(buffer, format="png", dpi=HIDPI * fig.dpi)  # displayed at 1x: sharp on HiDPI
         if colors is not None:
             image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
             buffer = io.BytesIO()
@@ -124,4 +127,4 @@ def animate(fig, update, frames, *, alt: str, interval: int = 120, default_mode:
     html = JS_INCLUDE + STYLE_INCLUDE + DISPLAY_TEMPLATE.format(
         id="0" * 32, Nframes=len(encoded), fill_frames=_embedded_frames(encoded, "png"),
         interval=int(interval), **modes)
-    return HTML(_offline_player(html, alt))
+    return HTML(_offline_player(html, alt, width=round(fig.get_figwidth() * fig.dpi)))

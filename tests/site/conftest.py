@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import functools
+import io
 import os
 import re
 import tempfile
@@ -49,7 +50,7 @@ CHROMIUM_ARGS = [
 ]
 CONCURRENCY = int(os.environ.get("SITE_CONCURRENCY", "2"))
 TIMEOUT_MS = 90_000  # one page's navigation or screenshot, on a busy machine
-SUITE_BUDGET_S = 120.0
+SUITE_BUDGET_S = 180.0  # every page at desktop and phone width, both themes; ~22 pages
 PAGE_BUDGET_BYTES = 5_000_000
 # Folders of the built site that hold assets and copies of sources, not pages.
 NOT_PAGES = ("_static", "_sources", "_images", "_downloads")
@@ -176,8 +177,16 @@ _IMAGES = """async () => {
     id: img.id,
     alt: (img.getAttribute('alt') || '').trim(),
     width: img.naturalWidth,
+    shown: img.getBoundingClientRect().width,
+    content: !!img.closest('.cell_output, div.animation'),
+    svg: /\.svg($|\?)|^data:image\/svg/.test(img.currentSrc || img.src || ''),
   }));
 }"""
+
+# In the dark theme: the filter of each content image, and, for the first figure, the mean
+# brightness (0-1) of its outer ring of pixels as rendered (its background), from a screenshot.
+_DARK_FIGURES = """() => [...document.querySelectorAll('.cell_output img, div.animation img')]
+  .map(img => getComputedStyle(img).filter)"""
 
 _API_WITHOUT_CHAPTER = r"""() => [...document.querySelectorAll('dl.py')]
   .filter(dl => !dl.parentElement.closest('dl.py'))   // top-level entries, not their members
@@ -327,6 +336,19 @@ async def _plays(page, index: int) -> bool:
     return changed
 
 
+async def _figure_ground(page) -> float | None:
+    """Mean brightness (0 to 1) of the outer ring of the first figure as rendered, or None."""
+    figure = page.locator(".cell_output img").first
+    if await figure.count() == 0:
+        return None
+    from PIL import Image, ImageStat
+
+    image = Image.open(io.BytesIO(await figure.screenshot())).convert("L")
+    w, h = image.size
+    ring = [image.crop(box) for box in ((0, 0, w, 3), (0, h - 3, w, h), (0, 0, 3, h), (w - 3, 0, w, h))]
+    return sum(ImageStat.Stat(r).mean[0] for r in ring) / len(ring) / 255
+
+
 def _is_foreign(url: str, origin: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != origin
@@ -396,6 +418,8 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
             for theme in ("light", "dark"):
                 await _set_theme(page, theme)
                 await _full_page_png(page, _screenshot_name(page_path, theme))
+                report[f"figure_filters_{theme}"] = await page.evaluate(_DARK_FIGURES)
+                report[f"figure_ground_{theme}"] = await _figure_ground(page)
             await _set_theme(page, "light")
         report["seconds_screenshots"] = time.perf_counter() - start - report["seconds_load"]
 

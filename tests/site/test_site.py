@@ -92,6 +92,25 @@ def test_images_load_and_have_alt_text(audits, page):
     assert not no_alt, f"images without alt text on {page}:{_fmt(no_alt)}"
 
 
+def test_figures_are_sharp_on_high_density_screens(audits, page):
+    """Every figure and animation frame is an SVG or has at least twice the pixels it is shown at."""
+    soft = [f"{i['src']} ({i['width']} px shown at {i['shown']:.0f} px)" for i in audits(page)["images"]
+            if i["content"] and not i["svg"] and i["shown"] > 0 and i["width"] < 2 * i["shown"] - 1]
+    assert not soft, f"images below 2x on {page}:{_fmt(soft)}"
+
+
+def test_figures_read_in_dark_mode(audits, page):
+    """In the dark theme figures are shown on a dark ground (lightness inverted, hues kept);
+    in the light theme they are shown as drawn."""
+    report = audits(page)
+    if report.get("figure_ground_dark") is None:
+        return  # no figure on this page
+    assert all("invert" in f for f in report["figure_filters_dark"]), report["figure_filters_dark"]
+    assert all(f == "none" for f in report["figure_filters_light"]), report["figure_filters_light"]
+    assert report["figure_ground_dark"] < 0.3, f"{page}: a figure's ground is light in dark mode"
+    assert report["figure_ground_light"] > 0.9, f"{page}: a figure's ground is dark in light mode"
+
+
 def test_animations_play(audits, page):
     report = audits(page)
     wanted = {"Play", "Pause", "Next frame", "Previous frame", "First frame", "Last frame"}
