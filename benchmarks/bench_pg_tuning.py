@@ -80,7 +80,7 @@ def main() -> None:
             remedy = ", ".join(f"{k}={v}" for k, v in extra) or "-"
             for lr, r in runs.items():
                 gaps = r.gaps(task.J_star)
-                fate = cv.fates(gaps[:, 0], gaps[:, -1], trapped_above=0.1)
+                fate = cv.fates(gaps[:, 0], gaps[:, -1])
                 counts = " ".join(f"{f} {int(np.sum(fate == f))}" for f in cv.FATES if np.any(fate == f))
                 s = score(gaps[:, 0], gaps[:, -1])
                 print(f"{method:>9} {remedy:>14} {lr:>8} {s:>9.4f} {np.median(gaps[:, -1]):>10.3g}   {counts}",
