@@ -203,3 +203,47 @@ def test_run_seeds(finite):
     np.testing.assert_array_equal(hs[1].thetas, solo.thetas)
     with pytest.raises(ValueError, match="seeds must contain at least one integer"):
         cv.run_seeds(sample, policy, policy.init_theta(), 3, cv.Config(), seeds=[])
+
+
+def test_softmax_l2_is_attained_and_bounds_the_third_derivative():
+    policy = fl.rl.TabularSoftmax(2, 2)
+    l2 = asm.softmax_l2(policy)
+    assert l2 == pytest.approx(np.sqrt(6) / 9)
+    p = (3 - np.sqrt(3)) / 6
+    theta = np.array([0.0, np.log(p / (1 - p)), 0.0, 0.0])
+    u = np.array([1.0, -1.0, 0.0, 0.0]) / np.sqrt(2)
+    assert abs(asm.softmax_third_derivative(policy, theta, [0], u)[0]) == pytest.approx(l2, abs=1e-12)
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        th, v = rng.normal(scale=2, size=4), rng.normal(size=4)
+        assert np.all(np.abs(asm.softmax_third_derivative(policy, th, [0, 1], v / np.linalg.norm(v))) <= l2 + 1e-12)
+    linear = fl.rl.LinearSoftmax(3, features=2.0 * np.eye(2))
+    assert asm.softmax_l2(linear) == pytest.approx(8 * np.sqrt(6) / 9)
+
+
+def test_softmax_third_derivative_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    policy = fl.rl.LinearSoftmax(3, features=rng.normal(size=(4, 2)), bias=True)
+    theta, u = rng.normal(size=policy.dim), rng.normal(size=policy.dim)
+    states, h = np.arange(4), 1e-5
+    hess = lambda th: policy.hessian_log_prob(th, states, np.zeros(4, dtype=int))
+    fd = np.einsum("nij,i,j->n", (hess(theta + h * u) - hess(theta - h * u)) / (2 * h), u, u)
+    np.testing.assert_allclose(asm.softmax_third_derivative(policy, theta, states, u), fd, atol=1e-7)
+
+
+def test_lemma1_bounds_the_change_of_the_exact_hessian():
+    rng = np.random.default_rng(2)
+    mdp = fl.rl.random_mdp(2, 2, rng=rng, gamma=0.7)
+    policy = fl.rl.TabularSoftmax(2, 2)
+    M_g, M_h = asm.softmax_constants(policy)
+    L_h = asm.lemma1(r_max=float(np.abs(mdp.R).max()), gamma=mdp.gamma, M_g=M_g, M_h=M_h, l_2=asm.softmax_l2(policy))
+    assert L_h == pytest.approx(float(np.abs(mdp.R).max()) * ((2 * np.sqrt(2) * M_g**3 + 3 * M_g * M_h)
+                                                              * np.sqrt(1.7) / 0.3**2.5 + asm.softmax_l2(policy) / 0.09))
+    E = en.enumerate_trajectories(mdp, 4)
+    for _ in range(5):
+        a, b = rng.normal(scale=2, size=(2, 4))
+        assert np.linalg.norm(E.hessian(policy, a) - E.hessian(policy, b), 2) <= L_h * np.linalg.norm(a - b)
+    with pytest.raises(ValueError, match="l_2 must be > 0"):
+        asm.lemma1(r_max=1.0, gamma=0.5, M_g=1.0, M_h=1.0, l_2=0.0)
+    with pytest.raises(ValueError, match="policy must be a TabularSoftmax or LinearSoftmax"):
+        asm.softmax_third_derivative(fl.rl.LinearGaussian(n_features=2), np.zeros(2), np.zeros((1, 2)), np.zeros(2))

@@ -5,7 +5,8 @@ Fatkhullin, Barakat, Kireeva and He (ICML 2023) assume
 
 1. bounded scores and Hessians: :math:`\lVert\nabla\log\pi_\theta(a|s)\rVert\le M_g`,
    :math:`\lVert\nabla^2\log\pi_\theta(a|s)\rVert\le M_h`, rewards in :math:`[-r_\max, r_\max]`;
-2. (for N-PG-IGT) a Lipschitz Hessian of :math:`\log\pi`;
+2. (for N-PG-IGT) a Lipschitz Hessian of :math:`\log\pi`:
+   :math:`\lVert\nabla^2\log\pi_\theta(a|s) - \nabla^2\log\pi_{\theta'}(a|s)\rVert\le l_2\lVert\theta-\theta'\rVert`;
 3. Fisher non-degeneracy: :math:`F_\rho(\theta)\succeq\mu_F I` for every :math:`\theta`;
 4. a bounded transfer error :math:`\mathbb E_{(s,a)\sim\nu^\star}\big[(A^{\pi_\theta}(s,a)
    - (1-\gamma)w^\star(\theta)^\top\nabla\log\pi_\theta(a|s))^2\big]\le\varepsilon_\text{bias}`,
@@ -15,7 +16,8 @@ Fatkhullin, Barakat, Kireeva and He (ICML 2023) assume
 Proposition 1 then gives :math:`L_g = r_\max(M_g^2+M_h)/(1-\gamma)^2` (smoothness of
 :math:`J` and :math:`J_H`), :math:`\sigma_g^2 = r_\max^2M_g^2/(1-\gamma)^3` (variance of
 :math:`g`) and :math:`\sigma_h^2 = r_\max^2(HM_g^4+M_h^2)/(1-\gamma)^4` (variance of
-:math:`B`); Lemma 2 gives :math:`J^\star - J(\theta)\le\frac{\sqrt{\varepsilon_\text{bias}}}{1-\gamma}
+:math:`B`); Lemma 1 (:func:`lemma1`) a Lipschitz constant :math:`L_h` of :math:`\nabla^2 J` under
+Assumptions 1 and 2; Lemma 2 gives :math:`J^\star - J(\theta)\le\frac{\sqrt{\varepsilon_\text{bias}}}{1-\gamma}
 + \frac{M_g}{\mu_F}\lVert\nabla J(\theta)\rVert`.
 
 Introduced in Chapter 6, "Policy-gradient convergence".
@@ -31,7 +33,8 @@ from .. import _validate as v
 from .mdp import FiniteMDP, exact_fisher, exact_gradient, exact_objective, policy_table
 from .policies import LinearSoftmax, TabularSoftmax
 
-__all__ = ["softmax_constants", "proposition1", "measured_score_bounds", "shift_directions",
+__all__ = ["softmax_constants", "softmax_l2", "softmax_third_derivative", "lemma1", "proposition1",
+           "measured_score_bounds", "shift_directions",
            "lambda_min", "optimal_policy", "transfer_error", "GradientDomination", "gradient_domination"]
 
 
@@ -56,6 +59,70 @@ def softmax_constants(policy, n_states: int | None = None):
     else:
         raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
     return float(np.sqrt(2.0) * xmax), 0.5 * xmax**2
+
+
+def softmax_l2(policy) -> float:
+    r"""The Lipschitz constant :math:`l_2` of :math:`\theta\mapsto\nabla^2\log\pi_\theta(a|s)` (Assumption 2)
+    for a softmax policy, valid for every :math:`\theta` (a supremum, attained).
+
+    Along a unit direction :math:`u`, with :math:`y_b = (U^\top x(s))_b` the change of the
+    logit of action :math:`b` (:math:`U` the matrix of :math:`u`),
+    :math:`\nabla^3\log\pi[u,u,u] = -\mathbb E_{b\sim\pi}[(y_b-\bar y)^3]`, minus the third
+    central moment of :math:`y` (the logits' cumulant generating function differentiated three
+    times). The :math:`y_b` lie in an interval of length at most :math:`\sqrt2\lVert x(s)\rVert`,
+    and the third central moment of a variable in an interval of length :math:`L` is at most
+    :math:`L^3/(6\sqrt3)`, attained by two points with probabilities :math:`\frac{3\mp\sqrt3}{6}`.
+    For a symmetric trilinear form the operator norm is :math:`\sup_u|T[u,u,u]|` (Banach 1938), so
+
+    .. math::
+        l_2 = \frac{(\sqrt2\max_s\lVert x(s)\rVert)^3}{6\sqrt3} = \frac{\sqrt6}{9}\max_s\lVert x(s)\rVert^3
+        \quad(\sqrt6/9\approx0.272 \text{ for the tabular policy}).
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    M_g, _ = softmax_constants(policy)
+    xmax = M_g / np.sqrt(2.0)
+    return float(np.sqrt(6.0) / 9.0 * xmax**3)
+
+
+def softmax_third_derivative(policy, theta, states, vec) -> np.ndarray:
+    r"""Exact :math:`\nabla^3\log\pi_\theta(a|s_i)[u,u,u] = -\mathbb E_{b\sim\pi}[(y_b-\bar y)^3]` at
+    each state (the same for every action), :math:`y = U^\top x(s_i)`; shape ``(n,)``.
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    if not isinstance(policy, (TabularSoftmax, LinearSoftmax)):
+        raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
+    vec = policy.check_theta(vec, "vec")
+    p = policy.probs(theta, states)  # (n, A)
+    y = policy.logits(vec, states)  # the logits are linear in theta: logits(u) = J_s u
+    centred = y - (p * y).sum(axis=1, keepdims=True)
+    return -(p * centred**3).sum(axis=1)
+
+
+def lemma1(*, r_max: float, gamma: float, M_g: float, M_h: float, l_2: float) -> float:
+    r"""An explicit Lipschitz constant :math:`L_h` of :math:`\nabla^2 J_H` (every :math:`H`) and
+    :math:`\nabla^2 J` under Assumptions 1 and 2 (Lemma 1):
+
+    .. math::
+        L_h = r_\max\Big(\frac{(2\sqrt2M_g^3 + 3M_gM_h)\sqrt{1+\gamma}}{(1-\gamma)^{5/2}}
+        + \frac{l_2}{(1-\gamma)^2}\Big).
+
+    Proof (Chapter 6): :math:`\nabla^3 J_H[u,u,u] = \sum_t\gamma^t\mathbb E[r_t(X_t^3 + 3X_tY_t + Z_t)]`
+    with :math:`X_t` a martingale of :math:`t+1` increments bounded by :math:`M_g`, so
+    :math:`\mathbb E|X_t|^3\le2\sqrt2(t+1)^{3/2}M_g^3`; :math:`|Y_t|\le(t+1)M_h`,
+    :math:`|Z_t|\le(t+1)l_2`; and :math:`\sum_t\gamma^t(t+1)^{3/2}\le\sqrt{1+\gamma}/(1-\gamma)^{5/2}`
+    (Cauchy-Schwarz). The order :math:`(1-\gamma)^{-5/2}` is within the lemma's
+    :math:`O((1-\gamma)^{-3})`.
+
+    Introduced in Chapter 6, "Policy-gradient convergence".
+    """
+    r_max = float(v.check_positive("r_max", r_max))
+    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
+    M_g, M_h = float(v.check_positive("M_g", M_g)), float(v.check_positive("M_h", M_h))
+    l_2 = float(v.check_positive("l_2", l_2))
+    c = 1.0 - gamma
+    return r_max * ((2 * np.sqrt(2) * M_g**3 + 3 * M_g * M_h) * np.sqrt(1 + gamma) / c**2.5 + l_2 / c**2)
 
 
 def proposition1(*, r_max: float, gamma: float, M_g: float, M_h: float, horizon: int) -> dict:

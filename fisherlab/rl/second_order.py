@@ -26,6 +26,13 @@ dense twin ``(N, d, d)`` for tests and tiny problems. Dropping the first term,
 :func:`hessian_vector_estimate` with ``first_term=False``, keeps only :math:`\nabla^2\Phi\,v`,
 whose mean is *not* :math:`\nabla^2 J_H\,v`: Chapter 6 measures that bias.
 
+A baseline (``baseline=True``) replaces :math:`R_t` by :math:`R_t - b_t` in both estimators,
+with :math:`b_t` the mean of :math:`R_t` over the *other* trajectories of the batch
+(leave-one-out, so :math:`b_t` does not depend on the trajectory it is subtracted from). Both
+stay unbiased: :math:`b_t` is fixed given the history up to :math:`s_t`, and
+:math:`\mathbb E[\psi_t\,|\,s_t] = 0`, :math:`\mathbb E[\psi_t\psi_t^\top + \nabla^2\log\pi_t\,|\,s_t] = 0`
+remove every term it creates in :math:`g` and in :math:`Bv` (Chapter 7 derives this).
+
 Trajectories are :class:`~fisherlab.rl.rollouts.Episodes`: arrays with a leading ``(N, H)``
 (episodes, time) and a ``mask`` that is 1 while the episode is running (CartPole episodes end
 before ``H``). :func:`fisherlab.rl.rollouts.sample_episodes`, :func:`fisherlab.rl.rollouts.sample_env`
@@ -45,10 +52,18 @@ __all__ = ["rewards_to_go", "gradient_estimate", "phi", "log_prob_gradient", "he
            "hessian_estimate"]
 
 
-def rewards_to_go(traj: Episodes) -> np.ndarray:
-    r""":math:`R_t = \sum_{h=t}^{H-1}\gamma^h r_h` (discount from the start, as in :math:`g`); ``(N, H)``."""
+def rewards_to_go(traj: Episodes, *, baseline: bool = False) -> np.ndarray:
+    r""":math:`R_t = \sum_{h=t}^{H-1}\gamma^h r_h` (discount from the start, as in :math:`g`); ``(N, H)``.
+
+    ``baseline=True``: :math:`R_t - b_t` with the leave-one-out mean
+    :math:`b_t^{(n)} = \frac{1}{N-1}\sum_{m\ne n}R_t^{(m)}` (0 when :math:`N = 1`); masked steps stay 0.
+    """
     disc = traj.rewards * traj.discounts
-    return np.cumsum(disc[:, ::-1], axis=1)[:, ::-1] * traj.mask
+    R = np.cumsum(disc[:, ::-1], axis=1)[:, ::-1] * traj.mask
+    if baseline and R.shape[0] > 1:
+        # leave-one-out: the baseline of trajectory n does not use trajectory n (no bias)
+        R = (R - (R.sum(axis=0, keepdims=True) - R) / (R.shape[0] - 1)) * traj.mask
+    return R
 
 
 def _per_step(policy, theta, traj, fn, *args):
@@ -58,17 +73,18 @@ def _per_step(policy, theta, traj, fn, *args):
     return out.reshape(traj.rewards.shape + out.shape[1:])
 
 
-def gradient_estimate(policy, theta, traj: Episodes) -> np.ndarray:
+def gradient_estimate(policy, theta, traj: Episodes, *, baseline: bool = False) -> np.ndarray:
     r"""Per-trajectory policy gradients :math:`g(\tau_n,\theta) = \sum_t R_t\psi_t`; shape ``(N, d)``.
 
     Reward-to-go (GPOMDP) form: action :math:`a_t` is credited only with the rewards from time
     :math:`t` on, because earlier rewards do not depend on it and their terms have mean zero
-    (Baxter & Bartlett 2001). The mean over trajectories is unbiased for :math:`\nabla J_H`.
+    (Baxter & Bartlett 2001). The mean over trajectories is unbiased for :math:`\nabla J_H`,
+    with or without the leave-one-out ``baseline`` of :func:`rewards_to_go`.
 
     Introduced in Chapter 6, "Policy-gradient convergence".
     """
     psi = _per_step(policy, theta, traj, "score")  # (N, H, d)
-    return np.einsum("nh,nhd->nd", rewards_to_go(traj), psi)
+    return np.einsum("nh,nhd->nd", rewards_to_go(traj, baseline=baseline), psi)
 
 
 def phi(policy, theta, traj: Episodes) -> np.ndarray:
@@ -91,7 +107,8 @@ def log_prob_gradient(policy, theta, traj: Episodes) -> np.ndarray:
     return np.einsum("nh,nhd->nd", traj.mask, psi)
 
 
-def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: bool = True) -> np.ndarray:
+def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: bool = True,
+                            baseline: bool = False) -> np.ndarray:
     r"""Per-trajectory :math:`B(\tau_n,\theta)\,v`, matrix-free; shape ``(N, d)``.
 
     .. math::
@@ -110,9 +127,11 @@ def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: b
         The direction :math:`v` (in (N)-HARPG, :math:`\theta_t - \theta_{t-1}`).
     first_term : bool
         Keep :math:`(\nabla\log p^\top v)\,\nabla\Phi` (unbiased) or drop it (biased).
+    baseline : bool
+        Use :math:`R_t - b_t` (leave-one-out, :func:`rewards_to_go`) in both terms; still unbiased.
     """
     vec = policy.check_theta(vec, "vec")
-    R = rewards_to_go(traj)  # (N, H)
+    R = rewards_to_go(traj, baseline=baseline)  # (N, H)
     # the second-order part: grad^2 Phi v = sum_t R_t grad^2 log pi(a_t|s_t) v
     states, actions = traj.flat()
     hv = policy.hvp_log_prob(theta, states, actions, vec).reshape(R.shape + (-1,))

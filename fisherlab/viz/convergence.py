@@ -1,10 +1,11 @@
-"""Figures of Chapter 6, "Policy-gradient convergence".
+"""Figures of Chapter 6, "Policy-gradient convergence" (parts I and II).
 
 Each figure draws numbers computed by :mod:`fisherlab.rl.enumeration`,
 :mod:`fisherlab.rl.second_order`, :mod:`fisherlab.rl.assumptions`, :mod:`fisherlab.rl.lqr` and
-:mod:`fisherlab.rl.convergence`. Colours: exact values ``TRUTH`` (vermilion), Monte Carlo
-estimates ``ESTIMATE`` (green), theoretical bounds ``NEUTRAL`` (grey); the four methods keep
-one colour each in every figure (:data:`METHOD_COLORS`).
+:mod:`fisherlab.rl.convergence`; the figures compute nothing the chapter asserts (slopes and
+intervals are passed in). Colours: exact values ``TRUTH`` (vermilion), Monte Carlo estimates
+``ESTIMATE`` (green), theoretical bounds ``NEUTRAL`` (grey); the four methods keep one colour each
+in every figure (:data:`METHOD_COLORS`), and the fates of runs too (:data:`FATE_COLORS`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import numpy as np
 
 from .style import ACCENT, ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
 
-__all__ = ["METHOD_COLORS", "METHOD_LABELS", "estimates_vs_exact", "bounds_vs_measured", "lambda_min_curves",
-           "gradient_domination", "gap_curves", "fit_slope", "return_curves"]
+__all__ = ["METHOD_COLORS", "METHOD_LABELS", "FATE_COLORS", "estimates_vs_exact", "bounds_vs_measured",
+           "lambda_min_curves", "gradient_domination", "gap_bands", "fate_bars", "interval_plot", "run_curves"]
 
 #: one colour per method, in every figure of the chapter
 METHOD_COLORS = {"pg": UNINFORMATIVE, "n-pg-igt": ACCENT, "harpg": INFORMATIVE, "n-harpg": ESTIMATE}
 METHOD_LABELS = {"pg": "PG", "n-pg-igt": "N-PG-IGT", "harpg": "HARPG", "n-harpg": "N-HARPG"}
+#: one colour per fate of a run (see :func:`fisherlab.rl.convergence.fates`)
+FATE_COLORS = {"diverged": TRUTH, "worse than start": UNINFORMATIVE, "trapped": ACCENT, "slow": NEUTRAL,
+               "converging": ESTIMATE}
 
 
 def _ax(ax):
@@ -111,67 +115,150 @@ def gradient_domination(ax, gap, bound, *, labels=None, title=None):
     return ax
 
 
-def fit_slope(x, y, *, start: int = 0):
-    r"""Least-squares slope of :math:`\log y` against :math:`\log x` over ``x[start:]``."""
-    x, y = np.asarray(x, float)[start:], np.asarray(y, float)[start:]
-    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
+def _finite_quantiles(Y, qs):
+    """Quantiles over runs (axis 0) that treat +inf (diverged runs) as larger than every value."""
+    Y = np.asarray(Y, float)
+    return np.quantile(np.where(np.isnan(Y), np.inf, Y), qs, axis=0, method="inverted_cdf")
 
 
-def gap_curves(ax, x, gaps, *, fit_start=None, title=None, xlabel="iteration $t$", reference=None):
-    r"""Mean :math:`J^\star - J(\theta_t)` over seeds with a band (min to max), log-log axes.
+def gap_bands(ax, t, gaps, *, fits=None, reference=None, title=None, xlabel="iteration $t$",
+              ylabel=r"$J^\star - J(\theta_t)$", colors=None, labels=None, band=(0.1, 0.9)):
+    r"""Median over runs of each group's gaps with a band between two quantiles (10% and 90%),
+    on log-log axes.
 
-    ``gaps`` a dict ``method -> array (n_seeds, len(x))``. With ``fit_start`` (an index into
-    ``x``), the fitted slope of the mean over ``x[fit_start:]`` is drawn dashed and shown in the
-    legend. ``reference`` a dict ``label -> slope`` draws guide lines. Returns the slopes.
-    Introduced in Chapter 6.
+    ``t`` ``(P,)``; ``gaps`` a dict ``name -> array (runs, P)`` (:math:`+\infty` for diverged runs:
+    the band then reaches the top of the axes); ``fits`` a dict ``name -> SlopeFit`` (from
+    :func:`fisherlab.rl.convergence.slope_interval`) drawn dashed, with the slope and its interval
+    in the legend; ``reference`` a dict ``label -> slope`` of guide lines. Returns ``ax``.
+    Introduced in Chapter 7, "Policy-gradient convergence II".
     """
     ax = _ax(ax)
-    x = np.asarray(x, float)
-    slopes = {}
-    for method, Y in gaps.items():
+    t = np.asarray(t, float)
+    fits = fits or {}
+    colors = colors or {}
+    labels = labels or {}
+    top = 0.0
+    bottom = np.inf
+    for name, Y in gaps.items():
         Y = np.asarray(Y, float)
-        mean = Y.mean(axis=0)
-        color = METHOD_COLORS.get(method, NEUTRAL)
-        label = METHOD_LABELS.get(method, method)
-        if fit_start is not None:
-            s = fit_slope(x, mean, start=fit_start)
-            slopes[method] = s
-            c = np.polyfit(np.log(x[fit_start:]), np.log(mean[fit_start:]), 1)
-            ax.plot(x[fit_start:], np.exp(np.polyval(c, np.log(x[fit_start:]))), color=color, ls="--", lw=1)
-            label = f"{label} (slope {s:.2f})"
-        ax.plot(x, mean, color=color, lw=2, label=label)
-        ax.fill_between(x, Y.min(axis=0), Y.max(axis=0), color=color, alpha=0.15, lw=0)
+        color = colors.get(name, METHOD_COLORS.get(name, NEUTRAL))
+        label = labels.get(name, METHOD_LABELS.get(name, name))
+        lo, med, hi = _finite_quantiles(Y, [band[0], 0.5, band[1]])
+        finite = Y[np.isfinite(Y)]
+        if finite.size:
+            top = max(top, finite.max())
+            low_band = lo[np.isfinite(lo) & (lo > 0)]
+            bottom = min(bottom, low_band.min(initial=np.inf))
+        fit = fits.get(name)
+        if fit is not None:
+            label = f"{label}: slope {fit.slope:+.2f} [{fit.low:+.2f}, {fit.high:+.2f}]"
+            ax.plot(fit.t, np.exp(fit.intercept + fit.slope * np.log(fit.t)), color=color, ls="--", lw=1)
+        ax.plot(t, np.where(np.isfinite(med), med, np.nan), color=color, lw=2, label=label)
+        ax.fill_between(t, np.where(np.isfinite(lo), lo, np.nan), np.where(np.isfinite(hi), hi, top * 10),
+                        color=color, alpha=0.15, lw=0)
     if reference:
-        anchor_x, anchor_y = x[-1], min(np.asarray(Y).mean(axis=0)[-1] for Y in gaps.values())
-        for (label, slope), ls in zip(reference.items(), (":", "-.")):
-            xx = np.array([x[len(x) // 3], x[-1]])
-            ax.plot(xx, anchor_y * 0.5 * (xx / anchor_x) ** slope, color="black", ls=ls, lw=1, label=label)
+        anchor = bottom if np.isfinite(bottom) else 1.0
+        xx = np.array([t[len(t) // 3], t[-1]])
+        for (label, slope), ls in zip(reference.items(), (":", "-.", (0, (1, 3)))):
+            ax.plot(xx, anchor * 3 * (xx / xx[-1]) ** slope, color="black", ls=ls, lw=1, label=label)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(r"$J^\star - J(\theta_t)$")
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
-    return slopes
-
-
-def return_curves(ax, curves, *, title=None, xlabel="environment steps", ylabel="return"):
-    r"""Mean return over seeds against environment steps, with a band (one standard error)
-    around it. ``curves`` a dict ``method -> (steps (n_seeds, n), returns (n_seeds, n))``;
-    the curves are interpolated on a common grid of steps. Introduced in Chapter 6."""
-    ax = _ax(ax)
-    for method, (steps, returns) in curves.items():
-        steps, returns = np.asarray(steps, float), np.asarray(returns, float)
-        grid = np.linspace(steps[:, 0].max(), steps[:, -1].min(), 60)
-        Y = np.array([np.interp(grid, s, r) for s, r in zip(steps, returns)])
-        mean, se = Y.mean(axis=0), Y.std(axis=0, ddof=1) / np.sqrt(len(Y))
-        color = METHOD_COLORS.get(method, NEUTRAL)
-        ax.plot(grid, mean, color=color, lw=2, label=METHOD_LABELS.get(method, method))
-        ax.fill_between(grid, mean - se, mean + se, color=color, alpha=0.2, lw=0)
+    if top > 0 and np.isfinite(bottom):
+        ax.set_ylim(bottom / 3, top * 3)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.legend()
+    ax.legend(fontsize=7)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def fate_bars(ax, fates, *, order=None, title=None, labels=None):
+    r"""Stacked horizontal bars: how many runs of each group met each fate.
+
+    ``fates`` a dict ``name -> array of fate strings`` (from
+    :func:`fisherlab.rl.convergence.fates`); ``order`` the fates from left to right (default
+    ``convergence.FATES`` reversed: converging first). Counts are written in the bars.
+    Introduced in Chapter 7, "Policy-gradient convergence II".
+    """
+    ax = _ax(ax)
+    order = order or ("converging", "slow", "trapped", "worse than start", "diverged")
+    labels = labels or {}
+    names = list(fates)
+    for i, name in enumerate(names):
+        f = np.asarray(fates[name])
+        left = 0
+        for fate in order:
+            k = int(np.sum(f == fate))
+            if k:
+                ax.barh(i, k, left=left, color=FATE_COLORS.get(fate, NEUTRAL), edgecolor="white",
+                        label=fate if fate not in ax.get_legend_handles_labels()[1] else None)
+                ax.text(left + k / 2, i, str(k), ha="center", va="center", fontsize=8, color="white")
+                left += k
+    ax.set_yticks(range(len(names)), [labels.get(n, METHOD_LABELS.get(n, n)) for n in names])
+    ax.invert_yaxis()
+    ax.set_xlabel("runs")
+    ax.grid(False)
+    ax.legend(fontsize=7, ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.22))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def interval_plot(ax, intervals, *, reference=None, xlabel="value", title=None, log=True, colors=None):
+    r"""Point estimates with intervals, one row each: ``intervals`` a dict ``label -> (estimate,
+    low, high)`` (for example ratios of medians from
+    :func:`fisherlab.rl.convergence.median_ratio`); ``reference`` draws a vertical line (1 for
+    ratios). The values are written at the right edge. Introduced in Chapter 7, "Policy-gradient convergence II".
+    """
+    ax = _ax(ax)
+    colors = colors or {}
+    values = np.array([v for v in intervals.values()], float)
+    for i, (label, (est, lo, hi)) in enumerate(intervals.items()):
+        color = colors.get(label, INFORMATIVE)
+        ax.plot([lo, hi], [i, i], color=color, lw=3, alpha=0.6)
+        ax.plot([est], [i], "o", color=color)
+        ax.annotate(f"{est:.2g} [{lo:.2g}, {hi:.2g}]", (1.0, i), xycoords=("axes fraction", "data"),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    if reference is not None:
+        ax.axvline(reference, color="black", lw=1, ls="--")
+    ax.set_yticks(range(len(intervals)), list(intervals))
+    ax.set_ylim(len(intervals) - 0.5, -0.5)
+    if log:
+        ax.set_xscale("log")
+        lo = min(values.min(), reference if reference is not None else values.min())
+        hi = max(values.max(), reference if reference is not None else values.max())
+        ax.set_xlim(lo / 1.5, hi * 1.5)
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def run_curves(ax, t, curves, *, logx=True, logy=True, xlabel="iteration $t$", ylabel=None, title=None,
+               hline=None):
+    r"""Per-run curves: ``curves`` a dict ``label -> (values (runs, P) or (P,), color)``; the first
+    run of each label carries the legend entry. ``hline`` draws a horizontal guide (e.g. 1).
+    Introduced in Chapter 7, "Policy-gradient convergence II".
+    """
+    ax = _ax(ax)
+    t = np.asarray(t, float)
+    for label, (values, color) in curves.items():
+        Y = np.atleast_2d(np.asarray(values, float))
+        for k, y in enumerate(Y):
+            ax.plot(t[: len(y)], y, color=color, lw=1.2 if len(Y) == 1 else 0.8, alpha=1.0 if len(Y) == 1 else 0.6,
+                    label=label if k == 0 else None)
+    if hline is not None:
+        ax.axhline(hline, color="black", lw=1, ls="--")
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    ax.legend(fontsize=7)
     if title:
         ax.set_title(title)
     return ax
