@@ -1,4 +1,4 @@
-"""Benchmark of Chapter 6, "Policy-gradient convergence": what the Hessian correction costs, and
+"""Benchmark of Chapters 7-8, "Policy-gradient convergence": what the Hessian correction costs, and
 what exact enumeration costs, measured in one run on this machine.
 
 (i)  Per-iteration wall time of HARPG vs vanilla PG at equal batch sizes (N trajectories for the
@@ -11,7 +11,7 @@ what exact enumeration costs, measured in one run on this machine.
 (iii) The vectorised driver: time per iteration of B runs advanced together by
      `convergence.run_batch` on a batched problem (FiniteMDPProblem, LQRProblem) against the same
      B runs one after the other through the one-row `SampledProblem`, for B = 1, 20, 80. This is
-     what lets Chapter 6 (part II) run 20 held-out seeds of 3000 iterations on the page.
+     what lets Chapter 8 run 20 held-out seeds of 3000 iterations on the page.
 
 Run with `make bench`. Times are medians of several repeats (wall clock, time.perf_counter).
 """

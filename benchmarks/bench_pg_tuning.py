@@ -1,4 +1,4 @@
-"""Benchmark of Chapter 7, "Policy-gradient convergence II": the step-size scales of every
+"""Benchmark of Chapter 8, "Policy-gradient convergence II": the step-size scales of every
 experiment, chosen on the tuning seeds 0..9 only.
 
 For each task of `fisherlab.rl.convergence.chapter_task` (finite MDP, LQR, short corridor; the

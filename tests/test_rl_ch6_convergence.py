@@ -1,4 +1,4 @@
-"""Chapter 6 algorithms and assumptions: schedules, smoke runs of PG, N-PG-IGT, HARPG and N-HARPG
+"""Chapters 7-8 (policy-gradient convergence): algorithms and assumptions: schedules, smoke runs of PG, N-PG-IGT, HARPG and N-HARPG
 that must make progress, the unbiasedness of the HARPG correction, Proposition 1's bounds, the
 Fisher facts, the transfer error and the gradient-domination inequality, and bad input."""
 

@@ -1,4 +1,4 @@
-"""Chapter 6 (part II): the vectorised driver, pinned at the level of the algorithm.
+"""Chapter 8 (policy-gradient convergence II): the vectorised driver, pinned at the level of the algorithm.
 
 The recording tests log every parameter at which the driver samples trajectories and evaluates
 the estimators, and check them against the points of Algorithms 1 and 2: the extrapolated point

@@ -1,4 +1,4 @@
-"""Chapter 6 estimators and exact enumeration: E[g] = grad J_H and E[B] = Hess J_H exactly, the
+"""Chapter 7 (policy-gradient convergence I): estimators and exact enumeration: E[g] = grad J_H and E[B] = Hess J_H exactly, the
 matrix-free B v against its dense twin and against finite differences of g, the bias of B
 without its first term, Monte Carlo within error bars, the variance identity, and bad input."""
 

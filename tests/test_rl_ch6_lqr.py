@@ -1,4 +1,4 @@
-"""The LQR of Chapter 6: exact J(K) by the Lyapunov equation against long Monte Carlo rollouts,
+"""The LQR of Chapters 7-8: exact J(K) by the Lyapunov equation against long Monte Carlo rollouts,
 the exact gradient against finite differences, the Riccati optimum against perturbed gains, the
 exact Fisher against the policy's own, and a clear error for unstable gains."""
 

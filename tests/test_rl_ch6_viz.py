@@ -1,4 +1,4 @@
-"""Chapter 6 (parts I and II): the figures of `fisherlab.viz.convergence` draw what they are given
+"""Chapters 7 and 8: the figures of `fisherlab.viz.convergence` draw what they are given
 (they compute nothing the chapters assert), cope with diverged runs, and label what they draw."""
 
 import matplotlib

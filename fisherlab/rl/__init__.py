@@ -48,6 +48,7 @@ Introduced in Chapter 5, "TRPO"; reused in Chapter 6.
 from importlib import import_module
 
 from . import mdp, policies
+from . import exact_pg  # noqa: F401  (Chapter 6: exact NPG, PG, policy iteration, bounds)
 from .mdp import FiniteMDP, gridworld, random_mdp, river_swim, short_corridor, short_corridor_policy
 from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
 

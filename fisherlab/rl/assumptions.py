@@ -20,7 +20,7 @@ Proposition 1 then gives :math:`L_g = r_\max(M_g^2+M_h)/(1-\gamma)^2` (smoothnes
 Assumptions 1 and 2; Lemma 2 gives :math:`J^\star - J(\theta)\le\frac{\sqrt{\varepsilon_\text{bias}}}{1-\gamma}
 + \frac{M_g}{\mu_F}\lVert\nabla J(\theta)\rVert`.
 
-Introduced in Chapter 6, "Policy-gradient convergence".
+Introduced in Chapter 7, "Policy-gradient convergence I".
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def softmax_constants(policy, n_states: int | None = None):
     So :math:`M_g = \sqrt2\max_s\lVert x(s)\rVert`, :math:`M_h = \max_s\lVert x(s)\rVert^2/2`
     (both suprema approached, neither attained). Tabular: :math:`x(s) = e_s`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     if isinstance(policy, TabularSoftmax):
         xmax = 1.0
@@ -78,7 +78,7 @@ def softmax_l2(policy) -> float:
         l_2 = \frac{(\sqrt2\max_s\lVert x(s)\rVert)^3}{6\sqrt3} = \frac{\sqrt6}{9}\max_s\lVert x(s)\rVert^3
         \quad(\sqrt6/9\approx0.272 \text{ for the tabular policy}).
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     M_g, _ = softmax_constants(policy)
     xmax = M_g / np.sqrt(2.0)
@@ -89,7 +89,7 @@ def softmax_third_derivative(policy, theta, states, vec) -> np.ndarray:
     r"""Exact :math:`\nabla^3\log\pi_\theta(a|s_i)[u,u,u] = -\mathbb E_{b\sim\pi}[(y_b-\bar y)^3]` at
     each state (the same for every action), :math:`y = U^\top x(s_i)`; shape ``(n,)``.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     if not isinstance(policy, (TabularSoftmax, LinearSoftmax)):
         raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
@@ -108,14 +108,14 @@ def lemma1(*, r_max: float, gamma: float, M_g: float, M_h: float, l_2: float) ->
         L_h = r_\max\Big(\frac{(2\sqrt2M_g^3 + 3M_gM_h)\sqrt{1+\gamma}}{(1-\gamma)^{5/2}}
         + \frac{l_2}{(1-\gamma)^2}\Big).
 
-    Proof (Chapter 6): :math:`\nabla^3 J_H[u,u,u] = \sum_t\gamma^t\mathbb E[r_t(X_t^3 + 3X_tY_t + Z_t)]`
+    Proof (Chapter 7): :math:`\nabla^3 J_H[u,u,u] = \sum_t\gamma^t\mathbb E[r_t(X_t^3 + 3X_tY_t + Z_t)]`
     with :math:`X_t` a martingale of :math:`t+1` increments bounded by :math:`M_g`, so
     :math:`\mathbb E|X_t|^3\le2\sqrt2(t+1)^{3/2}M_g^3`; :math:`|Y_t|\le(t+1)M_h`,
     :math:`|Z_t|\le(t+1)l_2`; and :math:`\sum_t\gamma^t(t+1)^{3/2}\le\sqrt{1+\gamma}/(1-\gamma)^{5/2}`
     (Cauchy-Schwarz). The order :math:`(1-\gamma)^{-5/2}` is within the lemma's
     :math:`O((1-\gamma)^{-3})`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     r_max = float(v.check_positive("r_max", r_max))
     gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
@@ -133,7 +133,7 @@ def proposition1(*, r_max: float, gamma: float, M_g: float, M_h: float, horizon:
         \sigma_g^2 = \frac{r_\max^2M_g^2}{(1-\gamma)^3},\quad
         \sigma_h^2 = \frac{r_\max^2(HM_g^4+M_h^2)}{(1-\gamma)^4}.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     r_max = float(v.check_positive("r_max", r_max))
     gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
@@ -148,7 +148,7 @@ def proposition1(*, r_max: float, gamma: float, M_g: float, M_h: float, horizon:
 def measured_score_bounds(policy, theta, n_states: int):
     r"""``(max ||grad log pi||, max ||grad^2 log pi||_2)`` over all states and actions at ``theta``.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     S = v.check_int("n_states", n_states, minimum=1)
     A = policy.n_actions
@@ -166,7 +166,7 @@ def shift_directions(policy) -> np.ndarray:
     every :math:`\theta`: in these coordinates Assumption 3 fails for a trivial reason. The
     identifiable part of :math:`\theta` is the orthogonal complement.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     if isinstance(policy, TabularSoftmax):
         k = policy.n_states
@@ -182,7 +182,7 @@ def lambda_min(F, *, exclude=None) -> float:
     r"""Smallest eigenvalue of a symmetric ``F`` ``(d, d)``, on the orthogonal complement of the rows
     of ``exclude`` ``(k, d)`` (orthonormal) when given.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     F = v.check_square("F", F)
     if exclude is not None:
@@ -214,7 +214,7 @@ def transfer_error(mdp: FiniteMDP, policy, theta, *, pi_star=None) -> float:
     every advantage); positive, in general, for restricted features. ``pi_star`` (``(S, A)``,
     default :func:`optimal_policy`) saves the value iteration when called many times.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     w = np.linalg.lstsq(exact_fisher(mdp, policy, theta), exact_gradient(mdp, policy, theta), rcond=1e-12)[0]
     pi_star = optimal_policy(mdp) if pi_star is None else mdp.check_pi(pi_star)
@@ -263,7 +263,7 @@ def gradient_domination(mdp: FiniteMDP, policy, theta, *, pi_star=None) -> Gradi
 
     ``pi_star``: an optimal policy table (default :func:`optimal_policy`), to save work in loops.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     F = exact_fisher(mdp, policy, theta)
     grad = exact_gradient(mdp, policy, theta)

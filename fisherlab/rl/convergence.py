@@ -40,7 +40,7 @@ a row of a batch is the run of its seed alone. :func:`run` (one run) and :func:`
 (slopes of median curves with bootstrap intervals, medians and their ratios, fates) are at the
 end of the module.
 
-Introduced in Chapter 6, "Policy-gradient convergence"; the experiments at scale in Chapter 7.
+Introduced in Chapter 7, "Policy-gradient convergence I"; the experiments at scale in Chapter 8.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class Config:
 def step_sizes(method: str, t, lr: float):
     r"""``(gamma_t, eta_t)``: step size and momentum weight of ``method`` at iteration ``t`` (array or int).
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -199,7 +199,7 @@ class BatchProblem(abc.ABC):
     Every method takes parameters ``thetas`` of shape ``(n, d)``, one row per run; ``sizes``
     ``(n,)`` trajectories per row; ``rngs`` a list of ``n`` generators, row ``i`` drawing only
     from ``rngs[i]``. Estimates are the means over each row's trajectories, shape ``(n, d)``.
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
 
     #: number of parameters d
@@ -243,7 +243,7 @@ class SampledProblem(BatchProblem):
 
     The estimators are those of :mod:`fisherlab.rl.second_order`; ``evaluate(theta) -> float``
     (optional) is the exact objective. Used by :func:`run` and for environments such as CartPole.
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
 
     def __init__(self, sample: Callable, policy, evaluate: Callable | None = None):
@@ -308,7 +308,7 @@ class FiniteMDPProblem(BatchProblem):
     exactly the uniforms of :func:`fisherlab.rl.rollouts.sample_episodes` from each row's
     generator, so a row's episodes are those of that function.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -485,7 +485,7 @@ class LQRProblem(BatchProblem):
     A row is feasible while its gain is stabilising (:math:`\sqrt\gamma\,\rho(A-BK)<1`, finite
     cost); sampling draws the numbers of ``LQR.sample`` from each row's generator, in its order.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
 
     def __init__(self, task: LQR, horizon: int):
@@ -651,7 +651,7 @@ class VonMisesBandit(BatchProblem):
     maximum over the class is :math:`J^\star_\Pi = \rho(\kappa)/(1-\gamma)` at
     :math:`\theta = a^\star` (Mardia & Jupp 2000, section 3.5, for the moments).
 
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
 
     Parameters
     ----------
@@ -870,7 +870,7 @@ def run_batch(problem: BatchProblem, theta0, n_iters: int, configs, *, rngs, eva
     non-finite estimate) is *diverged*: it stops, its later iterates are NaN and its objective
     :math:`-\infty`. The exact objective is evaluated after the run at ``eval_points``.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -1016,7 +1016,7 @@ def run_groups(problem: BatchProblem, theta0, n_iters: int, configs: dict, *, se
 
     Row (name, seed) draws from ``numpy.random.default_rng(seed)``, so it is the run of that
     seed alone. Returns a dict ``name -> Runs`` with one row per seed, in the order of ``seeds``.
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     seeds = [v.check_int("seed", s, minimum=0) for s in seeds]
     if not seeds:
@@ -1037,7 +1037,7 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
 
     :func:`run_batch` with one row on a :class:`SampledProblem`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -1078,7 +1078,7 @@ def run_seeds(sample: Callable, policy, theta0, n_iters: int, config: Config, *,
     r""":func:`run` once per seed, each with its own ``numpy.random.default_rng(seed)``.
 
     ``seeds``: a sequence of integers (explicit, so every run can be repeated alone).
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     seeds = [v.check_int("seed", s, minimum=0) for s in seeds]
     if not seeds:
@@ -1091,7 +1091,7 @@ def run_seeds(sample: Callable, policy, theta0, n_iters: int, config: Config, *,
 def fit_slope(t, y) -> float:
     r"""Least-squares slope of :math:`\log y` against :math:`\log t` (all entries > 0 and finite).
 
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     t, y = v.as_float_array("t", t), np.asarray(y, dtype=np.float64)
     if t.ndim != 1 or y.shape != t.shape or t.size < 2:
@@ -1135,7 +1135,7 @@ def slope_interval(t, Y, *, rng: np.random.Generator, n_boot: int = 1000, level:
 
     Runs may contain :math:`+\infty` (diverged): the median ignores them while fewer than half
     are infinite; resamples whose median is infinite or not positive are dropped, and the
-    interval is NaN if more than 5% are. Introduced in Chapter 7, "Policy-gradient convergence II".
+    interval is NaN if more than 5% are. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     t = v.as_float_array("t", t)
     Y = np.asarray(Y, dtype=np.float64)
@@ -1161,7 +1161,7 @@ def median_interval(values, *, rng: np.random.Generator, n_boot: int = 2000, lev
     r"""``(median, low, high)``: the median of ``values`` (runs) and a percentile bootstrap interval.
 
     :math:`+\infty` entries (diverged runs) count as larger than every finite value.
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     x = np.asarray(values, dtype=np.float64)
     if x.ndim != 1 or x.size < 2 or np.any(np.isnan(x)):
@@ -1178,7 +1178,7 @@ def median_ratio(a, b, *, rng: np.random.Generator, n_boot: int = 2000, level: f
     r"""``(ratio, low, high)``: :math:`\operatorname{median}(a)/\operatorname{median}(b)` of two
     independent groups of runs, with a percentile bootstrap interval (each group resampled).
 
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     for name, x in (("a", a), ("b", b)):
@@ -1218,7 +1218,7 @@ def fates(start_gap, end_gap, start_grad=None, end_grad=None, *, converged_below
     * ``"slow"``: final gap above ``converged_below`` times the starting gap, not on a plateau;
     * ``"converging"``: the rest.
 
-    Returns an array of strings, shape ``(runs,)``. Introduced in Chapter 7, "Policy-gradient convergence II".
+    Returns an array of strings, shape ``(runs,)``. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     start = np.asarray(start_gap, dtype=np.float64)
     end = np.asarray(end_gap, dtype=np.float64)
@@ -1250,7 +1250,7 @@ def fates(start_gap, end_gap, start_grad=None, end_grad=None, *, converged_below
 # ==== the chapter's tasks ==========================================================================
 @dataclass(frozen=True)
 class Task:
-    r"""A task of Chapter 7: a :class:`BatchProblem`, its start, its optimum and the batch sizes.
+    r"""A task of Chapter 8: a :class:`BatchProblem`, its start, its optimum and the batch sizes.
 
     ``J_star`` is the best return of the policy class (:math:`J^\star_\Pi`); ``batches`` gives
     the trajectories per iteration of each method (``(gradient, Hessian)``), equal in total.
@@ -1274,10 +1274,10 @@ TASKS = ("finite", "lqr", "corridor", "von-mises")
 
 
 def chapter_task(name: str, *, n_iters: int) -> Task:
-    r"""The tasks of Chapter 7, with the horizon :math:`H = \lceil(1-\gamma)^{-1}\log(T+1)\rceil`
+    r"""The tasks of Chapter 8, with the horizon :math:`H = \lceil(1-\gamma)^{-1}\log(T+1)\rceil`
     of the theorems for ``n_iters`` :math:`= T`.
 
-    * ``"finite"``: the random 4-state, 2-action MDP of Chapter 6 (``random_mdp(4, 2, rng=
+    * ``"finite"``: the random 4-state, 2-action MDP of Chapter 7 (``random_mdp(4, 2, rng=
       default_rng(0), gamma=0.8)``), tabular softmax from :math:`\theta = 0`; 4 trajectories per
       iteration (2 + 2 for the Hessian-aided methods);
     * ``"lqr"``: ``example_lqr(gamma=0.7, sigma=0.5)`` from the zero gain; 8 (4 + 4);
@@ -1286,7 +1286,7 @@ def chapter_task(name: str, *, n_iters: int) -> Task:
     * ``"von-mises"``: :class:`VonMisesBandit` with :math:`d = 2`, :math:`\kappa = 2`,
       :math:`\gamma = 0.5`, targets :math:`(2, -2)`, from :math:`\theta = 0`; 1 (1 + 1) as in the theorems.
 
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     if name not in TASKS:
         raise ValueError(f"name must be one of {TASKS}, got {name!r}")

@@ -19,7 +19,7 @@ exact to rounding. Two independent exact routes serve as checks: the backward re
 cost :math:`O(H S^2 A)`) and the REINFORCE form of the Hessian,
 :math:`\nabla^2 J_H = \sum_\tau p\,R(\tau)\,(\nabla\log p\,\nabla\log p^\top + \nabla^2\log p)`.
 
-Introduced in Chapter 6, "Policy-gradient convergence".
+Introduced in Chapter 7, "Policy-gradient convergence I".
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ __all__ = ["Enumeration", "enumerate_trajectories", "exact_objective_h", "exact_
 class Enumeration:
     r"""Every trajectory of positive environment probability of ``mdp`` up to ``horizon``.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Attributes
     ----------
@@ -122,7 +122,7 @@ def enumerate_trajectories(mdp: FiniteMDP, horizon: int, *, max_trajectories: in
     Cost: :math:`(SA)^H` candidates are listed (``max_trajectories`` bounds that number, so a
     careless call fails fast instead of filling the memory), memory :math:`O(M H)`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -176,7 +176,7 @@ def _check_horizon(horizon):
 def exact_objective_h(mdp: FiniteMDP, policy, theta, horizon: int) -> float:
     r""":math:`J_H(\theta) = \rho^\top\sum_{t<H}(\gamma P_\pi)^t r_\pi`, the truncated objective.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     H = _check_horizon(horizon)
     pi = policy_table(mdp, policy, theta)
@@ -198,7 +198,7 @@ def exact_gradient_h(mdp: FiniteMDP, policy, theta, horizon: int) -> np.ndarray:
     (:math:`Q_k = r + \gamma P V_{k-1}`, :math:`V_k = \sum_a\pi Q_k`, :math:`V_0 = 0`).
     No trajectory is enumerated: an independent check of :meth:`Enumeration.gradient`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     H = _check_horizon(horizon)
     pi = policy_table(mdp, policy, theta)

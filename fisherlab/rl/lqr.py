@@ -27,7 +27,7 @@ the discounted Riccati equation
 on :math:`(\sqrt\gamma A, \sqrt\gamma B)`); so :math:`J^\star = J(K^\star)` is the best return of
 the policy class with this :math:`\sigma` (Bertsekas 2017, ch. 3; Fazel et al. 2018).
 
-Introduced in Chapter 6, "Policy-gradient convergence".
+Introduced in Chapter 7, "Policy-gradient convergence I".
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def theta_to_gain(theta, n: int, m: int) -> np.ndarray:
 class LQR:
     r"""A discounted LQR with exact objective, gradient, optimum and Fisher matrix.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -194,7 +194,7 @@ class LQR:
         ``self.policy().sample``; the loop over time does two small matrix products per step and
         the rewards are computed after it, in one vectorised pass.
 
-        Introduced in Chapter 6, "Policy-gradient convergence".
+        Introduced in Chapter 7, "Policy-gradient convergence I".
         """
         N = v.check_int("n_episodes", n_episodes, minimum=1)
         H = v.check_int("horizon", horizon, minimum=1)
@@ -229,7 +229,7 @@ def example_lqr(*, gamma: float = 0.9, sigma: float = 0.5) -> LQR:
     :math:`Q = I`, :math:`R = 0.1`, :math:`\Sigma_0 = I`, no process noise. :math:`\rho(A) = 0.95`,
     so the zero gain (the starting policy) has finite cost for every :math:`\gamma < 1`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     A = np.array([[0.95, 0.2], [0.0, 0.9]])
     B = np.array([[0.0], [0.2]])

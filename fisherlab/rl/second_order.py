@@ -1,4 +1,4 @@
-r"""Trajectory-level estimators of Chapter 6: the gradient :math:`g`, the surrogate :math:`\Phi`,
+r"""Trajectory-level estimators of Chapter 7: the gradient :math:`g`, the surrogate :math:`\Phi`,
 and the Hessian estimator :math:`B` applied to a vector without forming it.
 
 For a trajectory :math:`\tau = (s_0, a_0, \dots, s_{H-1}, a_{H-1})` with scores
@@ -24,21 +24,21 @@ where :math:`\nabla\Phi = g` because the rewards do not depend on :math:`\theta`
 pass and one Hessian-vector pass of the policy (matrix-free); :func:`hessian_estimate` is its
 dense twin ``(N, d, d)`` for tests and tiny problems. Dropping the first term,
 :func:`hessian_vector_estimate` with ``first_term=False``, keeps only :math:`\nabla^2\Phi\,v`,
-whose mean is *not* :math:`\nabla^2 J_H\,v`: Chapter 6 measures that bias.
+whose mean is *not* :math:`\nabla^2 J_H\,v`: Chapter 7 measures that bias.
 
 A baseline (``baseline=True``) replaces :math:`R_t` by :math:`R_t - b_t` in both estimators,
 with :math:`b_t` the mean of :math:`R_t` over the *other* trajectories of the batch
 (leave-one-out, so :math:`b_t` does not depend on the trajectory it is subtracted from). Both
 stay unbiased: :math:`b_t` is fixed given the history up to :math:`s_t`, and
 :math:`\mathbb E[\psi_t\,|\,s_t] = 0`, :math:`\mathbb E[\psi_t\psi_t^\top + \nabla^2\log\pi_t\,|\,s_t] = 0`
-remove every term it creates in :math:`g` and in :math:`Bv` (Chapter 7 derives this).
+remove every term it creates in :math:`g` and in :math:`Bv` (Chapter 8 derives this).
 
 Trajectories are :class:`~fisherlab.rl.rollouts.Episodes`: arrays with a leading ``(N, H)``
 (episodes, time) and a ``mask`` that is 1 while the episode is running (CartPole episodes end
 before ``H``). :func:`fisherlab.rl.rollouts.sample_episodes`, :func:`fisherlab.rl.rollouts.sample_env`
 and ``LQR.sample`` draw them.
 
-Introduced in Chapter 6, "Policy-gradient convergence".
+Introduced in Chapter 7, "Policy-gradient convergence I".
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def gradient_estimate(policy, theta, traj: Episodes, *, baseline: bool = False) 
     (Baxter & Bartlett 2001). The mean over trajectories is unbiased for :math:`\nabla J_H`,
     with or without the leave-one-out ``baseline`` of :func:`rewards_to_go`.
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     psi = _per_step(policy, theta, traj, "score")  # (N, H, d)
     return np.einsum("nh,nhd->nd", rewards_to_go(traj, baseline=baseline), psi)
@@ -91,7 +91,7 @@ def phi(policy, theta, traj: Episodes) -> np.ndarray:
     r""":math:`\Phi(\tau_n,\theta) = \sum_t R_t\log\pi_\theta(a_t|s_t)`; shape ``(N,)``.
 
     A surrogate whose gradient is :math:`g` (the :math:`R_t` are held fixed).
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     return (rewards_to_go(traj) * _per_step(policy, theta, traj, "log_prob")).sum(axis=1)
 
@@ -101,7 +101,7 @@ def log_prob_gradient(policy, theta, traj: Episodes) -> np.ndarray:
 
     Only the policy factors of :math:`p(\tau|\pi_\theta) = \rho(s_0)\prod_t\pi_\theta(a_t|s_t)
     P(s_{t+1}|s_t,a_t)` depend on :math:`\theta`: the gradients of :math:`\log\rho(s_0)` and of
-    the transition terms vanish. Introduced in Chapter 6, "Policy-gradient convergence".
+    the transition terms vanish. Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     psi = _per_step(policy, theta, traj, "score")
     return np.einsum("nh,nhd->nd", traj.mask, psi)
@@ -119,7 +119,7 @@ def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: b
     (``policy.hvp_log_prob``); no ``d x d`` matrix is formed. ``first_term=False`` drops the
     first term, which biases the estimator (its mean is no longer :math:`\nabla^2 J_H v`).
 
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
 
     Parameters
     ----------
@@ -148,7 +148,7 @@ def hessian_estimate(policy, theta, traj: Episodes, *, first_term: bool = True) 
     r"""Dense :math:`B(\tau_n,\theta) = g\,\nabla\log p^\top + \nabla^2\Phi`; shape ``(N, d, d)``.
 
     The twin of :func:`hessian_vector_estimate` (tests hold them together in float64).
-    Introduced in Chapter 6, "Policy-gradient convergence".
+    Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     R = rewards_to_go(traj)
     states, actions = traj.flat()

@@ -1,4 +1,4 @@
-"""Figures of Chapter 6, "Policy-gradient convergence" (parts I and II).
+"""Figures of Chapter 7, "Policy-gradient convergence I" (parts I and II).
 
 Each figure draws numbers computed by :mod:`fisherlab.rl.enumeration`,
 :mod:`fisherlab.rl.second_order`, :mod:`fisherlab.rl.assumptions`, :mod:`fisherlab.rl.lqr` and
@@ -34,7 +34,7 @@ def estimates_vs_exact(ax, exact, estimates, *, labels=None, title=None, ylabel=
     r"""Exact coordinates (bars) and Monte Carlo estimates with 2-standard-error bars.
 
     ``exact`` ``(d,)``; ``estimates`` a dict ``name -> (mean (d,), stderr (d,))``, drawn side by
-    side; ``labels`` names the coordinates. Introduced in Chapter 6.
+    side; ``labels`` names the coordinates. Introduced in Chapter 7.
     """
     ax = _ax(ax)
     exact = np.asarray(exact)
@@ -58,7 +58,7 @@ def estimates_vs_exact(ax, exact, estimates, *, labels=None, title=None, ylabel=
 
 def bounds_vs_measured(ax, names, bounds, measured, *, title=None):
     """Proposition-1-style bounds (grey) next to the measured worst cases (green), log scale,
-    with the ratio bound/measured printed above each pair. Introduced in Chapter 6."""
+    with the ratio bound/measured printed above each pair. Introduced in Chapter 7."""
     ax = _ax(ax)
     x = np.arange(len(names))
     bounds, measured = np.asarray(bounds, float), np.asarray(measured, float)
@@ -77,7 +77,7 @@ def bounds_vs_measured(ax, names, bounds, measured, *, title=None):
 
 def lambda_min_curves(ax, curves, *, xlabel="iteration $t$", title=None):
     r"""Curves of :math:`\lambda_\min(F_\rho(\theta_t))` on a log axis; ``curves`` a dict
-    ``label -> (t, values, color)``. Introduced in Chapter 6."""
+    ``label -> (t, values, color)``. Introduced in Chapter 7."""
     ax = _ax(ax)
     for label, (t, values, color) in curves.items():
         ax.plot(t, values, color=color, lw=2, label=label)
@@ -93,7 +93,7 @@ def lambda_min_curves(ax, curves, *, xlabel="iteration $t$", title=None):
 def gradient_domination(ax, gap, bound, *, labels=None, title=None):
     r"""Scatter of :math:`J^\star-J(\theta)` against the right-hand side of Lemma 2, with the
     diagonal: every point must lie below it. ``labels`` (optional) colour two groups.
-    Introduced in Chapter 6."""
+    Introduced in Chapter 7."""
     ax = _ax(ax)
     gap, bound = np.asarray(gap), np.asarray(bound)
     groups = np.zeros(len(gap), dtype=int) if labels is None else np.asarray(labels)
@@ -130,7 +130,7 @@ def gap_bands(ax, t, gaps, *, fits=None, reference=None, title=None, xlabel="ite
     the band then reaches the top of the axes); ``fits`` a dict ``name -> SlopeFit`` (from
     :func:`fisherlab.rl.convergence.slope_interval`) drawn dashed, with the slope and its interval
     in the legend; ``reference`` a dict ``label -> slope`` of guide lines. Returns ``ax``.
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     ax = _ax(ax)
     t = np.asarray(t, float)
@@ -179,7 +179,7 @@ def fate_bars(ax, fates, *, order=None, title=None, labels=None):
     ``fates`` a dict ``name -> array of fate strings`` (from
     :func:`fisherlab.rl.convergence.fates`); ``order`` the fates from left to right (default
     ``convergence.FATES`` reversed: converging first). Counts are written in the bars.
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     ax = _ax(ax)
     order = order or ("converging", "slow", "trapped", "worse than start", "diverged")
@@ -209,7 +209,7 @@ def interval_plot(ax, intervals, *, reference=None, xlabel="value", title=None, 
     r"""Point estimates with intervals, one row each: ``intervals`` a dict ``label -> (estimate,
     low, high)`` (for example ratios of medians from
     :func:`fisherlab.rl.convergence.median_ratio`); ``reference`` draws a vertical line (1 for
-    ratios). The values are written at the right edge. Introduced in Chapter 7, "Policy-gradient convergence II".
+    ratios). The values are written at the right edge. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     ax = _ax(ax)
     colors = colors or {}
@@ -240,7 +240,7 @@ def run_curves(ax, t, curves, *, logx=True, logy=True, xlabel="iteration $t$", y
                hline=None):
     r"""Per-run curves: ``curves`` a dict ``label -> (values (runs, P) or (P,), color)``; the first
     run of each label carries the legend entry. ``hline`` draws a horizontal guide (e.g. 1).
-    Introduced in Chapter 7, "Policy-gradient convergence II".
+    Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     ax = _ax(ax)
     t = np.asarray(t, float)

@@ -41,8 +41,9 @@ KEY_FORMULAS = {
     "03_kl_divergence": r"$\mathrm{KL} \approx \frac{1}{2}\Delta^{\top} F \Delta$",
     "04_natural_gradient": r"$\tilde\nabla L = F^{-1} \nabla L$",
     "05_trpo": r"$\frac{1}{2}\Delta^{\top} F \Delta \leq \delta$",
-    "06_pg_convergence": r"$F_\rho(\theta) \succeq \mu_F\, I$",
-    "07_pg_algorithms": r"$J^* - \mathbb{E}\,J(\theta_T) \to \mathcal{O}(\sqrt{\varepsilon_{\mathrm{bias}}})$",
+    "06_npg_convergence": r"$\pi^{+} \propto \pi\, e^{\eta A^{\pi}/(1-\gamma)}$",
+    "07_pg_convergence": r"$F_\rho(\theta) \succeq \mu_F\, I$",
+    "08_pg_algorithms": r"$J^* - \mathbb{E}\,J(\theta_T) \to \mathcal{O}(\sqrt{\varepsilon_{\mathrm{bias}}})$",
 }
 
 #: The three stretches of the course: (label, colour, chapter numbers).
