@@ -24,6 +24,7 @@ UNLINKED = {
     "csiszar1967": "Studia Scientiarum Mathematicarum Hungarica (1967) has no DOIs",
     "kakade2002approx": "ICML 2002 proceedings have no DOI or stable proceedings page",
     "sutton2000pg": "NIPS 1999 proceedings page not verified offline",
+    "howard1960": "a 1960 monograph without a DOI",
 }
 
 

@@ -43,7 +43,7 @@ def _values(family: Family, order: int, theta, x) -> np.ndarray:
 
 def loglik_votes(ax, family: Family, x, theta_grid, votes, *, truth=None, color=INFORMATIVE, title=None,
                  ylim=None, max_curves: int = 60):
-    """Log-likelihood curves :math:`\theta \mapsto \ell(\theta; x_i)`, one per observation,
+    r"""Log-likelihood curves :math:`\theta \mapsto \ell(\theta; x_i)`, one per observation,
     with each observation's "vote" as a tick on the axis.
 
     The vote of :math:`x_i` is the maximiser of its curve, the maximum-likelihood estimate from
