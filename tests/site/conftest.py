@@ -166,7 +166,7 @@ _RAW_TEX = r"""() => {
   return hits;
 }"""
 
-_IMAGES = """async () => {
+_IMAGES = r"""async () => {
   const imgs = [...document.images];
   await Promise.all(imgs.map(img => img.complete ? null : new Promise(r => {
     img.addEventListener('load', r); img.addEventListener('error', r);
