@@ -723,7 +723,8 @@ class ApproximationError:
         ``|divergence - quadratic|``.
     slope : float
         Least-squares slope of ``log error`` against ``log steps``: 3 for a smooth family whose
-        third-order term along ``u`` does not vanish (4 when it does, as for a Gaussian mean).
+        third-order term along ``u`` does not vanish (4 when it does). NaN when the error is exactly
+        0 at some step: the quadratic is then exact (a Gaussian mean), and there is no slope.
     """
 
     steps: np.ndarray
@@ -785,10 +786,9 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
         raise ValueError(f"theta + steps * direction must stay in the parameter space: {exc}") from None
     exact = np.asarray(_divergence(family, theta, theta_step, divergence), dtype=float)
     err = np.abs(exact - quad)
-    if np.any(err == 0):
-        raise ValueError("steps must be large enough that the quadratic approximation is not exact to "
-                         "rounding (the error is 0 at some step, so no log-log slope)")
-    return ApproximationError(steps, exact, quad, err, fit_loglog_slope(steps, err))
+    # an error of exactly 0 (the quadratic is exact, as for a Gaussian mean) has no log-log slope
+    slope = float("nan") if np.any(err == 0) else fit_loglog_slope(steps, err)
+    return ApproximationError(steps, exact, quad, err, slope)
 
 
 def fit_loglog_slope(x, y) -> float:
