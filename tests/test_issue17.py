@@ -413,3 +413,143 @@ def test_validation_boundaries():
     with pytest.raises(ValueError, match="total_steps must be >= 1"):
         alg.run(envs.FiniteMDPEnv(M.river_swim(4), 2), fl.rl.TabularSoftmax(4, 2), total_steps=0,
                 rng=np.random.default_rng(0), config=alg.Config(num_envs=2))
+
+
+# ---- mutants that survived the first measurement of scripts/mutation_score.py --------------------------------------
+def _fd_hessian(family, theta, x, eps=1e-6):
+    cols = [(family.score(theta + eps * e, x) - family.score(theta - eps * e, x)) / (2 * eps)
+            for e in np.eye(len(theta))]
+    return np.stack(cols, axis=-1)
+
+
+def test_normal_mean_scale_hessian_away_from_sigma_two():
+    """sigma = 2 is the one scale where sigma**2 == 2 * sigma: test the Hessian elsewhere."""
+    fam = fl.NormalMeanScale()
+    theta, x = np.array([0.3, 1.3]), np.array([-0.4, 0.9, 2.0])
+    np.testing.assert_allclose(fam.hessian(theta, x), _fd_hessian(fam, theta, x), atol=1e-6)
+
+
+def test_vector_families_single_observation_and_batched_theta(rng):
+    fam = fl.GaussianDiagonal(2)
+    thetas = rng.normal(size=(3, 4))
+    x = rng.normal(size=(5, 2))
+    batched = fam.score(thetas, x)
+    assert batched.shape == (3, 5, 4)
+    for g in range(3):
+        np.testing.assert_allclose(batched[g], fam.score(thetas[g], x), rtol=1e-14)
+    mean = fl.GaussianMean(np.array([[2.0, 0.3], [0.3, 1.0]]))
+    np.testing.assert_allclose(mean.log_likelihood([0.1, 0.2], x[0]), mean.log_likelihood([0.1, 0.2], x[:1]))
+
+
+def test_full_gaussian_kl_against_the_covariance_formula(rng):
+    """Moderate differences (|eps| < 1/2, where the series path is taken, but far from 0)."""
+    full = fl.GaussianFull(3)
+    for _ in range(5):
+        tp = rng.normal(scale=0.3, size=full.dim)
+        tq = tp + rng.normal(scale=0.05, size=full.dim)
+        want = dv.kl_gaussian(*full.mean_cov(tp), *full.mean_cov(tq))
+        assert float(dv.kl(full, tp, tq)) == pytest.approx(float(want), rel=1e-10)
+
+
+def test_kl_gaussian_batches_far_from_equal():
+    covs = np.stack([np.eye(2), np.array([[3.0, 0.5], [0.5, 1.0]]), 0.1 * np.eye(2)])
+    means = np.array([[0.0, 0.0], [1.0, -1.0], [0.5, 2.0]])
+    batch = dv.kl_gaussian(means, covs, np.zeros(2), np.array([[1.5, 0.2], [0.2, 0.7]]))
+    one = [float(dv.kl_gaussian(m, c, np.zeros(2), np.array([[1.5, 0.2], [0.2, 0.7]]))) for m, c in zip(means, covs)]
+    np.testing.assert_allclose(batch, one, rtol=1e-13)
+
+
+def test_constrained_step_numeric_in_one_dimension():
+    step = dv.constrained_step_numeric(np.array([2.0]), lambda d: 0.5 * float(d @ d), 0.02)
+    np.testing.assert_allclose(step, dv.kl_constrained_step(np.array([2.0]), np.eye(1), 0.02), rtol=1e-6)
+
+
+def test_fisher_operator_from_model_has_no_damping_by_default():
+    model = fl.models.GaussianMLE(np.array([0.5, -0.3, 1.2, 0.8, 0.1]))
+    theta = np.array([0.2, 1.1])
+    op = fl.linalg.FisherOperator.from_model(model, theta)
+    assert op.damping == 0.0
+    np.testing.assert_allclose(op.to_dense(), model.fisher_exact(theta), rtol=1e-13)
+
+
+def test_policy_update_bookkeeping(rng):
+    mdp = M.random_mdp(3, 2, rng=rng)
+    pol = fl.rl.TabularSoftmax(3, 2)
+    theta = rng.normal(size=pol.dim)
+    model = alg.exact_model(mdp, pol, theta)
+    _, pg = alg.policy_update(theta, model, alg.Config(algo="pg"))
+    assert pg.cg_iters == 0 and pg.step_fraction == 1.0 and pg.n_backtracks == 0 and pg.accepted
+    _, npg = alg.policy_update(theta, model, alg.Config(algo="npg"))
+    assert npg.step_fraction == 1.0 and 1 <= npg.cg_iters <= 10 and npg.accepted
+
+
+def test_sampled_surrogate_is_the_importance_weighted_advantage(rng):
+    pol = fl.rl.TabularSoftmax(3, 2)
+    theta = rng.normal(size=pol.dim)
+    s, a = np.array([0, 1, 2, 2]), np.array([1, 0, 1, 0])
+    adv = np.array([1.0, -0.5, 0.25, 2.0])
+    model = alg.sampled_model(pol, theta, s, a, adv)
+    assert model.surrogate_gain(theta) == pytest.approx(0.0, abs=1e-15)
+    new = theta + rng.normal(size=pol.dim)
+    ratio = np.exp(pol.log_prob(new, s, a) - pol.log_prob(theta, s, a))
+    assert model.surrogate_gain(new) == pytest.approx(float(np.mean((ratio - 1.0) * adv)), rel=1e-12)
+    assert model.mean_kl(new) == pytest.approx(float(np.mean(pol.kl(theta, new, s))), rel=1e-12)
+
+
+def test_run_exact_with_no_iterations_and_config_boundaries(capsys):
+    mdp = M.river_swim(3)
+    pol = fl.rl.TabularSoftmax(3, 2)
+    h = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=0)
+    assert h.returns.shape == (1,) and h.thetas.shape == (1, pol.dim)
+    h = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=2, progress=False)
+    assert np.all(h.wall_time >= 0) and np.all(np.diff(h.wall_time) >= 0) and h.wall_time[-1] < 60
+    assert capsys.readouterr().err == ""  # no progress bar unless asked for
+    for name in ("cg_iters", "backtrack_iters", "num_envs", "n_steps"):
+        alg.Config(**{name: 1})
+        with pytest.raises(ValueError, match=f"{name} must be >= 1"):
+            alg.Config(**{name: 0})
+
+
+def test_vector_estimates_average_over_episodes():
+    terms = np.array([[1.0, 2.0, 3.0], [3.0, 2.0, 0.0], [2.0, 5.0, 6.0], [0.0, 1.0, 1.0], [4.0, 0.0, 2.0]])
+    est = rle._estimate(terms, "m")
+    np.testing.assert_allclose(est.value, terms.mean(axis=0))
+    np.testing.assert_allclose(est.stderr, terms.std(axis=0, ddof=1) / np.sqrt(5))
+    assert est.n_samples == 5
+    single = rle._estimate(terms[:1], "m")
+    np.testing.assert_array_equal(single.stderr, np.inf)
+    with pytest.raises(AttributeError):
+        est.value = np.zeros(3)  # a frozen record
+
+
+def test_polynomial_features_are_the_monomials():
+    x = np.array([[2.0, 3.0], [0.5, -1.0]])
+    f2, f3 = rle.polynomial_features(2)(x), rle.polynomial_features(3)(x)
+    a, b = x[:, 0], x[:, 1]
+    np.testing.assert_allclose(f2, np.stack([np.ones(2), a, b, a * a, a * b, b * b], axis=1))
+    np.testing.assert_allclose(f3[:, 6:], np.stack([a**3, a * a * b, a * b * b, b**3], axis=1))
+
+
+def test_linear_value_is_the_ridge_solution_on_a_non_square_table(rng):
+    table = rng.normal(size=(5, 2))  # S = 5 states, k = 2 features
+    value = rle.LinearValue(table, ridge=0.1)
+    states = np.array([0, 4, 3, 4, 1, 2])
+    targets = rng.normal(size=6)
+    value.fit(states, targets)
+    phi = table[states]
+    w = np.linalg.solve(phi.T @ phi + 0.1 * 6 * np.eye(2), phi.T @ targets)
+    np.testing.assert_allclose(value.w, w, rtol=1e-12)
+    np.testing.assert_allclose(value.predict([4, 3]), table[[4, 3]] @ w, rtol=1e-12)
+
+
+def test_gpomdp_state_baseline_with_a_feature_table(rng):
+    mdp = M.random_mdp(4, 2, rng=rng)
+    pol = fl.rl.LinearSoftmax(2, features=rng.normal(size=(4, 3)))  # 4 states, 3 features
+    theta = rng.normal(size=pol.dim)
+    ep = ro.sample_episodes(mdp, pol, theta, n_episodes=6, horizon=5, rng=rng)
+    b = rng.normal(size=4)
+    with_table = rle.gpomdp(pol, theta, ep, baseline=b)
+    per_step = rle.gpomdp(pol, theta, ep, baseline=b[ep.states])
+    np.testing.assert_allclose(with_table.value, per_step.value, rtol=1e-12)
+    with pytest.raises(ValueError, match="baseline must have shape"):
+        rle.gpomdp(pol, theta, ep, baseline=np.zeros(3))
