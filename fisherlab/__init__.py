@@ -12,6 +12,7 @@ import sys
 from importlib import import_module
 
 from . import estimators, families
+from ._validate import ArgumentTypeError  # the TypeError of a wrong kind of argument (also a ValueError)
 from .estimators import *  # noqa: F401,F403
 from .families import *  # noqa: F401,F403
 

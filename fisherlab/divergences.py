@@ -93,7 +93,7 @@ class FDivergence:
     r"""A convex generator :math:`f` with :math:`f(1) = 0`, defining
     :math:`D_f(P\|Q) = \mathbb{E}_Q\big[f(p/q)\big] = \sum_x q(x) f\big(p(x)/q(x)\big)`.
 
-    ``f_log(log_t)`` evaluates :math:`f(t)` from :math:`\log t`; ``f2_at_1`` is :math:`f''(1)`,
+    ``f_log(log_t)`` evaluates :math:`f(t)` from :math:`\log t`; ``f2_at_1`` is :math:`f''(1) > 0`,
     the constant of the local expansion
     :math:`D_f(p_{\theta+\Delta}\|p_\theta) \approx \tfrac{f''(1)}{2}\Delta^\top F\Delta`;
     ``fstar_log(log_u)`` evaluates the conjugate generator :math:`f^*(u) = u\,f(1/u)`.
@@ -111,8 +111,18 @@ class FDivergence:
     tex: str = ""
     fstar_log: Callable[[np.ndarray], np.ndarray] | None = None
 
+    def __post_init__(self):
+        v.check_str("name", self.name)
+        v.check_callable("f_log", self.f_log, "log_t -> f(t)")
+        object.__setattr__(self, "f2_at_1", v.check_positive("f2_at_1", self.f2_at_1, scalar=True))
+        v.check_str("tex", self.tex)
+        if self.fstar_log is not None:
+            v.check_callable("fstar_log", self.fstar_log, "log_u -> f*(u)")
+
     def integrand(self, lp, lq, lm) -> np.ndarray:
-        r""":math:`q\,f(p/q)/m` from log-densities, in the overflow-free form (see above)."""
+        r""":math:`q\,f(p/q)/m` from log-densities ``lp``, ``lq``, ``lm`` (broadcast together), in
+        the overflow-free form (see above)."""
+        lp, lq, lm = (v.as_float_array(n, a) for n, a in (("lp", lp), ("lq", lq), ("lm", lm)))
         d = lp - lq
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             small = np.exp(lq - lm) * self.f_log(np.minimum(d, 0.0))  # q f(p/q), p <= q
@@ -120,12 +130,17 @@ class FDivergence:
                 large = np.exp(lp - lm) * self.fstar_log(np.minimum(-d, 0.0))  # p f*(q/p), p > q
             else:  # p f*(q/p) = q f(p/q) computed directly
                 large = np.exp(lq - lm) * self.f_log(np.maximum(d, 0.0))
-        return np.where(d <= 0, small, large)
+        out = np.where(d <= 0, small, large)
+        if np.any(np.isnan(out)):
+            raise ValueError("lp, lq and lm must be log-densities of moderate size: the integrand is NaN")
+        return out
 
     def f(self, t) -> np.ndarray:
         """The generator :math:`f(t)` for ``t > 0``."""
         t = v.check_positive("t", t)
-        return self.f_log(np.log(t))
+        with v.quiet():
+            out = self.f_log(np.log(t))
+        return v.check_result(out, "f(t)", "t")
 
 
 def _js_f(log_t):
@@ -158,28 +173,31 @@ CHI_SQUARE = FDivergence("chi-square", lambda lt: np.expm1(lt) ** 2, 2.0, r"(t-1
 def _log_base(base) -> float:
     if base is None:
         return 1.0
-    b = float(v.check_positive("base", base))
+    b = v.check_positive("base", base, scalar=True)
     if b == 1.0:
         raise ValueError("base must be > 0 and != 1 (e.g. 2 for bits, e for nats), got 1.0")
     return float(np.log(b))
 
 
 def _check_family(family):
-    if not isinstance(family, Family):
-        raise ValueError(f"family must be a fisherlab Family, got {type(family).__name__}")
+    v.check_instance("family", family, Family, "a fisherlab Family (e.g. fisherlab.NormalMean())")
     if not isinstance(family, _GAUSSIAN + _DISCRETE + _QUAD_1D):
         names = ", ".join(c.__name__ for c in _GAUSSIAN + _DISCRETE + _QUAD_1D)
         raise ValueError(f"family must be one of {names}, got {type(family).__name__}")
 
 
 def _pair_thetas(family, theta_p, theta_q):
-    tp = family.check_theta(theta_p)
-    tq = family.check_theta(theta_q)
+    tp = family.check_theta(theta_p, "theta_p")
+    tq = family.check_theta(theta_q, "theta_q")
     try:
         shape = np.broadcast_shapes(tp.shape, tq.shape)
     except ValueError:
         raise ValueError(f"theta_p and theta_q must have broadcastable shapes, got {tp.shape} and {tq.shape}") from None
     return np.broadcast_to(tp, shape), np.broadcast_to(tq, shape)
+
+
+def _check_nodes(n_nodes) -> int:
+    return v.check_int("n_nodes", n_nodes, minimum=2, maximum=200)
 
 
 def _mean_cov(family, theta):
@@ -192,53 +210,148 @@ def _mean_cov(family, theta):
 
 
 # ---- KL divergence ----------------------------------------------------------------------------
+def _x_minus_log1p(x) -> np.ndarray:
+    r""":math:`x - \log(1 + x) \ge 0` for :math:`x > -1`, to full relative precision.
+
+    For :math:`|x| < 1/2` the direct difference cancels (the result is about :math:`x^2/2`), so
+    it is summed from the series of :math:`\log(1+x) = 2\operatorname{artanh}(t)`,
+    :math:`t = x/(2+x)` (Abramowitz and Stegun, 1964, 4.1.27):
+
+    .. math::
+        x - \log(1+x) = \frac{2t^2}{1-t} - 2\sum_{j\ge1}\frac{t^{2j+1}}{2j+1},\qquad |t| \le 1/3,
+
+    whose terms are all positive for :math:`t < 0` and whose subtracted part is below 6% of the
+    first term for :math:`0 < t \le 1/5`: no cancellation. Elsewhere ``x - log1p(x)`` loses at
+    most a factor 5 in relative precision. ``x = -1`` gives ``inf``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    small = np.abs(x) < 0.5
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        direct = np.where(np.isinf(x), np.inf, x - np.log1p(x))
+    t = np.where(small, x, 0.0)
+    t = t / (2.0 + t)
+    u = t * t
+    tail = np.zeros_like(t)
+    for j in range(20, 0, -1):  # Horner: sum_{j>=1} u^(j-1) / (2j + 1); |t| <= 1/3, 20 terms reach 1e-19
+        tail = tail * u + 1.0 / (2 * j + 1)
+    series = 2.0 * u / (1.0 - t) - 2.0 * t * u * tail
+    return np.where(small, series, direct)
+
+
+def _expm1_minus_x(d) -> np.ndarray:
+    r""":math:`e^d - 1 - d \ge 0` to full relative precision: the Taylor series
+    :math:`\sum_{k\ge2} d^k/k!` for :math:`|d| < 1/2` (where ``expm1(d) - d`` cancels), else directly."""
+    d = np.asarray(d, dtype=np.float64)
+    small = np.abs(d) < 0.5
+    s = np.where(small, d, 0.0)
+    acc = np.ones_like(s)
+    for k in range(22, 2, -1):  # Horner: d^2/2 (1 + d/3 (1 + d/4 (1 + ...))); 0.5^20 / 22! < 1e-27
+        acc = 1.0 + s / k * acc
+    series = 0.5 * s * s * acc
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = np.expm1(d) - d
+    return np.where(small, series, direct)
+
+
+def _gaussian_kl_terms(eps, log_lambda, maha) -> np.ndarray:
+    r""":math:`\tfrac12\big[\sum_i (\lambda_i - 1 - \log\lambda_i) + m\big]` from :math:`\epsilon_i =
+    \lambda_i - 1` (last axis), :math:`\log\lambda_i` and the Mahalanobis term :math:`m`.
+
+    Each :math:`\lambda - 1 - \log\lambda = \epsilon - \log(1 + \epsilon) \ge 0` is evaluated without
+    cancellation (:func:`_x_minus_log1p` for :math:`|\epsilon| < 1/2`, ``eps - log_lambda``
+    otherwise, where :math:`\log\lambda` is known accurately even when :math:`\lambda` is tiny), so
+    the sum of non-negative terms keeps its relative precision and is 0 only when every
+    :math:`\epsilon_i` and :math:`m` are.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        far = eps - log_lambda
+    terms = np.where(np.abs(eps) < 0.5, _x_minus_log1p(np.where(np.abs(eps) < 0.5, eps, 0.0)), far)
+    return 0.5 * (np.sum(terms, axis=-1) + maha)
+
+
 def kl_gaussian(mean_p, cov_p, mean_q, cov_q, *, base=None) -> np.ndarray:
     r"""Closed-form :math:`\mathrm{KL}\big(N(\mu_p,\Sigma_p)\,\|\,N(\mu_q,\Sigma_q)\big)`.
 
     .. math::
         \tfrac12\Big[\operatorname{tr}(\Sigma_q^{-1}\Sigma_p) + (\mu_q-\mu_p)^\top\Sigma_q^{-1}(\mu_q-\mu_p)
-        - k + \log\frac{\det\Sigma_q}{\det\Sigma_p}\Big].
+        - k + \log\frac{\det\Sigma_q}{\det\Sigma_p}\Big]
+        = \tfrac12\Big[\sum_{i=1}^k \big(\epsilon_i - \log(1+\epsilon_i)\big) + \lVert z\rVert^2\Big],
+
+    with :math:`1 + \epsilon_i` the eigenvalues of :math:`\Sigma_q^{-1}\Sigma_p` and
+    :math:`z = L_q^{-1}(\mu_q - \mu_p)`, :math:`\Sigma_q = L_q L_q^\top`. The first form cancels
+    catastrophically when the covariances are nearly equal (its terms are of order 1, the KL of
+    order :math:`\epsilon^2`); the second is a sum of non-negative terms. The :math:`\epsilon_i`
+    are the eigenvalues of :math:`L_q^{-1}(\Sigma_p - \Sigma_q)L_q^{-\top}`, computed from the
+    difference of the covariances rather than as :math:`\lambda_i - 1`, and each
+    :math:`\epsilon - \log(1+\epsilon)` is summed by a cancellation-free series (see
+    :func:`_x_minus_log1p`). When some :math:`|\epsilon_i| \ge 1/2` the first form is used, where it
+    loses nothing. The result is 0 only when the two distributions coincide (or the divergence is
+    below the smallest float, about :math:`10^{-308}`).
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
 
     Parameters
     ----------
     mean_p, mean_q : array of shape (..., k)
+        The last axis must have length ``k`` (a shorter mean is an error, not broadcast).
     cov_p, cov_q : array of shape (..., k, k), symmetric positive definite
     base : float or None
         Logarithm base of the result: ``None`` (nats), ``2`` (bits), ...
 
     Returns
     -------
-    ndarray of shape (...)
+    ndarray of shape (...), the leading axes broadcast together
     """
+    cp = v.check_spd_stack("cov_p", cov_p)
+    cq = v.check_spd_stack("cov_q", cov_q)
+    k = cp.shape[-1]
+    if cq.shape[-1] != k:
+        raise ValueError(f"cov_q must have shape (..., {k}, {k}) like cov_p, got {cq.shape}")
     mp, mq = v.as_float_array("mean_p", mean_p), v.as_float_array("mean_q", mean_q)
-    cp, cq = v.as_float_array("cov_p", cov_p), v.as_float_array("cov_q", cov_q)
+    for name, m in (("mean_p", mp), ("mean_q", mq)):
+        if m.ndim == 0 or m.shape[-1] != k:
+            raise ValueError(f"{name} must have shape (..., {k}) to match the covariances, got {m.shape}")
     scale = _log_base(base)
-    if mp.ndim == 0 or cp.ndim < 2 or cp.shape[-2:] != (mp.shape[-1],) * 2 or cq.shape[-2:] != cp.shape[-2:]:
-        raise ValueError(
-            f"mean_p/mean_q must have shape (..., k) and cov_p/cov_q shape (..., k, k), got "
-            f"{mp.shape}, {mq.shape}, {cp.shape}, {cq.shape}"
-        )
     try:
-        Lp, Lq = np.linalg.cholesky(cp), np.linalg.cholesky(cq)
-    except np.linalg.LinAlgError:
-        raise ValueError("cov_p and cov_q must be symmetric positive definite") from None
-    k = mp.shape[-1]
-    # tr(Sq^{-1} Sp) = ||Lq^{-1} Lp||_F^2 and the Mahalanobis term ||Lq^{-1}(mq - mp)||^2
-    M = np.linalg.solve(Lq, Lp)
-    diff = np.broadcast_to(mq - mp, np.broadcast_shapes((mq - mp).shape, Lq.shape[:-1]))
-    z = np.linalg.solve(Lq, diff[..., None])[..., 0]
-    logdet = 2 * (np.log(np.diagonal(Lq, axis1=-2, axis2=-1)).sum(-1) - np.log(np.diagonal(Lp, axis1=-2, axis2=-1)).sum(-1))
-    out = 0.5 * (np.sum(M**2, axis=(-2, -1)) + np.sum(z**2, axis=-1) - k + logdet)
-    return np.maximum(out, 0.0) / scale
+        lead = np.broadcast_shapes(mp.shape[:-1], mq.shape[:-1], cp.shape[:-2], cq.shape[:-2])
+    except ValueError:
+        raise ValueError(f"mean_p, cov_p, mean_q and cov_q must have broadcastable leading axes, got "
+                         f"{mp.shape}, {cp.shape}, {mq.shape}, {cq.shape}") from None
+    cp, cq = np.broadcast_to(cp, lead + (k, k)), np.broadcast_to(cq, lead + (k, k))
+    with v.quiet():
+        Lq = np.linalg.cholesky(cq)
+        Lp = np.linalg.cholesky(cp)
+        # eigenvalues of L_q^{-1} (S_p - S_q) L_q^{-T} = L_q^{-1} S_p L_q^{-T} - I: the eps_i directly
+        left = np.linalg.solve(Lq, cp - cq)
+        E = np.linalg.solve(Lq, np.swapaxes(left, -1, -2))
+        eps = np.linalg.eigvalsh(0.5 * (E + np.swapaxes(E, -1, -2)))
+        diff = np.broadcast_to(mq - mp, lead + (k,))
+        z = np.linalg.solve(Lq, diff[..., None])[..., 0]
+        maha = np.sum(z**2, axis=-1)
+        near = _gaussian_kl_terms(np.where(np.abs(eps) < 0.5, eps, 0.0), 0.0, maha)
+        # far from equal covariances: the classical form, tr - k - log det (no cancellation there)
+        M = np.linalg.solve(Lq, Lp)
+        logdet = 2 * (np.log(np.diagonal(Lq, axis1=-2, axis2=-1)).sum(-1)
+                      - np.log(np.diagonal(Lp, axis1=-2, axis2=-1)).sum(-1))
+        far = 0.5 * (np.sum(M**2, axis=(-2, -1)) - k + logdet + maha)
+        out = np.where(np.all(np.abs(eps) < 0.5, axis=-1), near, np.maximum(far, 0.0))
+    return v.check_result(out, "the KL divergence", "mean_p, cov_p, mean_q and cov_q") / scale
 
 
 def kl_probabilities(p, q, *, base=None) -> np.ndarray:
     r"""Exact :math:`\mathrm{KL}(p\|q) = \sum_i p_i \log(p_i/q_i)` of probability vectors
     (last axis), with the convention :math:`0\log 0 = 0`.
 
-    Returns ``inf`` when some :math:`q_i = 0 < p_i`. ``base=2`` gives bits.
+    Computed to full relative precision, also for nearly equal vectors (where the terms of the
+    sum above are much larger than their total and cancel): with :math:`r_i = (q_i - p_i)/p_i`,
+
+    .. math::
+        \mathrm{KL}(p\|q) = \sum_{p_i > 0} p_i\,\big(r_i - \log(1 + r_i)\big) + \sum_{p_i = 0} q_i ,
+
+    a sum of non-negative terms (it uses :math:`\sum_i p_i = \sum_i q_i = 1`; for vectors that sum
+    to 1 only within the tolerance of the check, 1e-9, it is the generalised KL divergence
+    :math:`\sum p\log(p/q) - \sum p + \sum q`, which is never negative). Returns ``inf`` when some
+    :math:`q_i = 0 < p_i`. ``base=2`` gives bits.
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
@@ -246,10 +359,16 @@ def kl_probabilities(p, q, *, base=None) -> np.ndarray:
     q = v.check_probability_vector("q", q)
     _same_last_axis(p, q)
     scale = _log_base(base)
+    return _kl_relative(p, q) / scale
+
+
+def _kl_relative(p, q) -> np.ndarray:
+    """sum_{p>0} p (r - log1p(r)) + sum_{p=0} q with r = (q - p)/p, along the last axis."""
+    pos = p > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        logq = np.log(q)
-        terms = np.where(p > 0, xlogy(p, p) - np.where(p > 0, p * logq, 0.0), 0.0)
-    return np.sum(terms, axis=-1) / scale
+        r = np.where(pos, (q - p) / np.where(pos, p, 1.0), 0.0)
+        terms = np.where(pos, p * _x_minus_log1p(r), q)
+    return np.sum(terms, axis=-1)
 
 
 def js_probabilities(p, q, *, base=None) -> np.ndarray:
@@ -262,8 +381,9 @@ def js_probabilities(p, q, *, base=None) -> np.ndarray:
     p = v.check_probability_vector("p", p)
     q = v.check_probability_vector("q", q)
     _same_last_axis(p, q)
+    scale = _log_base(base)
     m = 0.5 * (p + q)
-    return 0.5 * kl_probabilities(p, m, base=base) + 0.5 * kl_probabilities(q, m, base=base)
+    return (0.5 * _kl_relative(p, m) + 0.5 * _kl_relative(q, m)) / scale
 
 
 def _same_last_axis(p, q):
@@ -275,8 +395,10 @@ def kl(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.
     r"""KL divergence :math:`\mathrm{KL}(p_{\theta_p}\,\|\,p_{\theta_q}) =
     \mathbb{E}_{p_{\theta_p}}\big[\log p_{\theta_p}(x) - \log p_{\theta_q}(x)\big]`.
 
-    Closed form for Gaussian families and the Poisson, exact sums for Bernoulli and categorical,
-    adaptive quadrature for Student-t/Cauchy (see the module docstring).
+    Closed forms for Gaussian families, the Poisson and the Bernoulli, an exact sum for the
+    categorical, adaptive quadrature for Student-t/Cauchy (see the module docstring). The closed
+    forms are evaluated to full relative precision also for nearly equal parameters, where the
+    textbook formulas cancel (see :func:`kl_gaussian`, :func:`kl_probabilities`).
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
 
@@ -296,23 +418,98 @@ def kl(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.
     Returns
     -------
     ndarray of shape (...)
-        Non-negative, zero exactly when the two distributions coincide.
+        Non-negative, zero exactly when the two distributions coincide (or below the smallest
+        float).
     """
     _check_family(family)
     scale = _log_base(base)
+    n_nodes = _check_nodes(n_nodes)
     tp, tq = _pair_thetas(family, theta_p, theta_q)
-    if isinstance(family, _GAUSSIAN):
-        mp, cp = _mean_cov(family, tp)
-        mq, cq = _mean_cov(family, tq)
-        return kl_gaussian(mp, cp, mq, cq) / scale
-    if isinstance(family, Poisson):
-        # sum_x p(x) log(p(x)/q(x)) = lp log(lp/lq) - lp + lq
-        return np.maximum(tp * np.log(tp / tq) - tp + tq, 0.0) / scale
-    if isinstance(family, Categorical):
-        lp, lq = log_softmax(tp, axis=-1), log_softmax(tq, axis=-1)
-        return np.maximum(np.sum(np.exp(lp) * (lp - lq), axis=-1), 0.0) / scale
-    out = _integrate_mixture(family, tp, tq, lambda lp, lq, lm: np.exp(lp - lm) * (lp - lq), n_nodes)
-    return np.maximum(out, 0.0) / scale
+    with v.quiet():
+        if isinstance(family, _GAUSSIAN):
+            out = _kl_gaussian_family(family, tp, tq)
+        elif isinstance(family, Poisson):
+            out = _kl_poisson(tp, tq)
+        elif isinstance(family, Bernoulli):
+            # p f((q-p)/p) + (1-p) f((p-q)/(1-p)), f(r) = r - log(1+r): as in kl_probabilities
+            out = tp * _x_minus_log1p((tq - tp) / tp) + (1 - tp) * _x_minus_log1p((tp - tq) / (1 - tp))
+        elif isinstance(family, Categorical):
+            out = _kl_logits(tp, tq)
+        else:
+            out = np.maximum(_integrate_mixture(family, tp, tq, lambda lp, lq, lm: np.exp(lp - lm) * (lp - lq),
+                                                n_nodes), 0.0)
+    return v.check_result(out, "the KL divergence", "theta_p and theta_q") / scale
+
+
+def _kl_poisson(lp, lq):
+    r""":math:`\lambda_p\log(\lambda_p/\lambda_q) - \lambda_p + \lambda_q = \lambda_p\,f(r)`,
+    :math:`r = (\lambda_q - \lambda_p)/\lambda_p`, :math:`f(r) = r - \log(1+r)`: cancellation-free
+    for nearby rates; for distant ones, :math:`\lambda_p(\log\lambda_p - \log\lambda_q) + \lambda_q -
+    \lambda_p` with the logarithms taken separately (their ratio can overflow: ``2.5 / 1e-320``)."""
+    r = (lq - lp) / lp
+    near = np.abs(r) < 0.5
+    far = lp * (np.log(lp) - np.log(lq)) + (lq - lp)
+    return np.where(near, lp * _x_minus_log1p(np.where(near, r, 0.0)), far)
+
+
+def _kl_logits(tp, tq):
+    r"""Categorical KL from logits (last axis) to full relative precision.
+
+    With :math:`\delta = \theta_q - \theta_p`, :math:`p = \operatorname{softmax}(\theta_p)` and
+    :math:`d_i = \delta_i - \sum_j p_j\delta_j`,
+
+    .. math::
+        \mathrm{KL}(p\|q) = \log\sum_i p_i e^{d_i} = \log\Big(1 + \sum_i p_i\,(e^{d_i} - 1 - d_i)\Big),
+
+    (the second because :math:`\sum_i p_i d_i = 0`): a ``log1p`` of a sum of non-negative terms,
+    each from :func:`_expm1_minus_x`, instead of :math:`\sum_i p_i(\log p_i - \log q_i)`, whose terms
+    carry an absolute error of about :math:`10^{-16}` each. Where that sum overflows (logits
+    hundreds apart) the log-sum-exp form is used.
+    """
+    logp = log_softmax(tp, axis=-1)
+    p = np.exp(logp)
+    delta = tq - tp
+    d = delta - np.sum(p * delta, axis=-1, keepdims=True)
+    g = _expm1_minus_x(d)
+    S = np.sum(np.where(p > 0, p * g, 0.0), axis=-1)
+    big = np.logaddexp.reduce(logp + d, axis=-1)
+    return np.where(np.isfinite(S), np.log1p(S), big)
+
+
+def _kl_gaussian_family(family, tp, tq):
+    """KL between two members of a Gaussian family from its parameters, without cancellation:
+    the eps_i of kl_gaussian come from parameter differences (expm1 of log-scale differences)."""
+    if isinstance(family, NormalMean):
+        return 0.5 * ((tq - tp) / family.sigma) ** 2
+    if isinstance(family, NormalMeanScale):
+        sp, sq = tp[..., 1], tq[..., 1]
+        eps = ((sp - sq) * (sp + sq) / sq**2)[..., None]  # sigma_p^2 / sigma_q^2 - 1
+        log_lam = (2 * (np.log(sp) - np.log(sq)))[..., None]
+        return _gaussian_kl_terms(eps, log_lam, ((tq[..., 0] - tp[..., 0]) / sq) ** 2)
+    if isinstance(family, GaussianMean):
+        z = np.linalg.solve(family._chol, (tq - tp)[..., None])[..., 0]
+        return 0.5 * np.sum(z**2, axis=-1)
+    k = family.k
+    if isinstance(family, GaussianDiagonal):
+        log_lam = 2 * (tp[..., k:] - tq[..., k:])  # log(sigma_p^2 / sigma_q^2)
+        z = (tq[..., :k] - tp[..., :k]) * np.exp(-tq[..., k:])
+        return _gaussian_kl_terms(np.expm1(log_lam), log_lam, np.sum(z**2, axis=-1))
+    # GaussianFull: S_q^{-1} S_p is similar to C C^T with C = A_q A_p^{-1} = I + D,
+    # D = (A_q - A_p) A_p^{-1}, so eps = eig(D + D^T + D D^T); diag(A_q - A_p) = e^{a_p} expm1(a_q - a_p)
+    Ap, Aq = family._A(tp), family._A(tq)
+    i = np.arange(k)
+    dA = Aq - Ap
+    dA[..., i, i] = np.exp(tp[..., k:2 * k]) * np.expm1(tq[..., k:2 * k] - tp[..., k:2 * k])
+    D = np.swapaxes(np.linalg.solve(np.swapaxes(Ap, -1, -2), np.swapaxes(dA, -1, -2)), -1, -2)  # dA Ap^{-1}
+    E = D + np.swapaxes(D, -1, -2) + D @ np.swapaxes(D, -1, -2)
+    eps = np.linalg.eigvalsh(0.5 * (E + np.swapaxes(E, -1, -2)))
+    # log det(S_q^{-1} S_p) exactly from the diagonals, for the eps far from 0
+    logdet = 2 * np.sum(tq[..., k:2 * k] - tp[..., k:2 * k], axis=-1)
+    z = np.einsum("...ij,...j->...i", Aq, tq[..., :k] - tp[..., :k])
+    maha = np.sum(z**2, axis=-1)
+    near = _gaussian_kl_terms(np.where(np.abs(eps) < 0.5, eps, 0.0), 0.0, maha)
+    far = 0.5 * (np.sum(eps, axis=-1) - logdet + maha)
+    return np.where(np.all(np.abs(eps) < 0.5, axis=-1), near, np.maximum(far, 0.0))
 
 
 def js(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.ndarray:
@@ -330,12 +527,15 @@ def js(family: Family, theta_p, theta_q, *, base=None, n_nodes: int = 40) -> np.
     """
     _check_family(family)
     scale = _log_base(base)
+    n_nodes = _check_nodes(n_nodes)
     tp, tq = _pair_thetas(family, theta_p, theta_q)
 
     def h(lp, lq, lm):
         return 0.5 * np.exp(lp - lm) * (lp - lm) + 0.5 * np.exp(lq - lm) * (lq - lm)
 
-    return np.maximum(_integrate_mixture(family, tp, tq, h, n_nodes), 0.0) / scale
+    with v.quiet():
+        out = np.maximum(_integrate_mixture(family, tp, tq, h, n_nodes), 0.0)
+    return v.check_result(out, "the Jensen-Shannon divergence", "theta_p and theta_q") / scale
 
 
 def f_divergence(family: Family, theta_p, theta_q, f: FDivergence, *, n_nodes: int = 40) -> np.ndarray:
@@ -354,10 +554,14 @@ def f_divergence(family: Family, theta_p, theta_q, f: FDivergence, *, n_nodes: i
         :data:`CHI_SQUARE`.
     """
     _check_family(family)
-    if not isinstance(f, FDivergence):
-        raise ValueError(f"f must be an FDivergence (e.g. fisherlab.divergences.CHI_SQUARE), got {type(f).__name__}")
+    v.check_instance("f", f, FDivergence, "an FDivergence (e.g. fisherlab.divergences.CHI_SQUARE)")
+    n_nodes = _check_nodes(n_nodes)
     tp, tq = _pair_thetas(family, theta_p, theta_q)
-    return _integrate_mixture(family, tp, tq, f.integrand, n_nodes)
+    with v.quiet():
+        out = _integrate_mixture(family, tp, tq, f.integrand, n_nodes)
+    if np.any(np.isnan(out)):
+        raise ValueError("theta_p and theta_q must be of a size that float64 can handle: the divergence came out NaN")
+    return out
 
 
 # ---- integration over the mixture m = (p + q)/2 -----------------------------------------------
@@ -451,11 +655,19 @@ def quadratic_approximation(F, delta) -> np.ndarray:
     """
     F = v.as_float_array("F", F)
     delta = v.as_float_array("delta", delta)
-    if F.ndim >= 2 and F.shape[-1] == F.shape[-2] and delta.ndim >= 1 and delta.shape[-1] == F.shape[-1]:
-        return 0.5 * np.einsum("...i,...ij,...j->...", delta, F, delta)
-    if F.ndim >= 2:
-        raise ValueError(f"delta must have shape (..., {F.shape[-1]}) to match F of shape {F.shape}, got {delta.shape}")
-    return 0.5 * F * delta**2
+    if F.ndim >= 2 and F.shape[-1] != F.shape[-2]:
+        raise ValueError(f"F must be a scalar, an array of scalars or square matrices (..., d, d), got {F.shape}")
+    with v.quiet():
+        if F.ndim >= 2 and delta.ndim >= 1 and delta.shape[-1] == F.shape[-1]:
+            out = 0.5 * np.einsum("...i,...ij,...j->...", delta, F, delta)
+        elif F.ndim >= 2:
+            raise ValueError(f"delta must have shape (..., {F.shape[-1]}) to match F of shape {F.shape}, got {delta.shape}")
+        else:
+            try:
+                out = 0.5 * F * delta**2
+            except ValueError:
+                raise ValueError(f"F and delta must have broadcastable shapes, got {F.shape} and {delta.shape}") from None
+    return v.check_result(out, "the quadratic form", "F and delta")
 
 
 def local_coefficient(divergence) -> float:
@@ -472,9 +684,12 @@ def _as_f(divergence):
     names = {"kl": KL, "reverse_kl": REVERSE_KL, "js": JENSEN_SHANNON}
     if isinstance(divergence, FDivergence):
         return divergence
-    if isinstance(divergence, str) and divergence in names:
-        return names[divergence]
-    raise ValueError(f"divergence must be 'kl', 'reverse_kl', 'js' or an FDivergence, got {divergence!r}")
+    if not isinstance(divergence, str):
+        raise v.ArgumentTypeError(f"divergence must be 'kl', 'reverse_kl', 'js' or an FDivergence, "
+                                  f"got {type(divergence).__name__}")
+    if divergence not in names:
+        raise ValueError(f"divergence must be 'kl', 'reverse_kl', 'js' or an FDivergence, got {divergence!r}")
+    return names[divergence]
 
 
 def _divergence(family, theta, theta_step, divergence):
@@ -508,7 +723,8 @@ class ApproximationError:
         ``|divergence - quadratic|``.
     slope : float
         Least-squares slope of ``log error`` against ``log steps``: 3 for a smooth family whose
-        third-order term along ``u`` does not vanish (4 when it does, as for a Gaussian mean).
+        third-order term along ``u`` does not vanish (4 when it does). NaN when the error is exactly
+        0 at some step: the quadratic is then exact (a Gaussian mean), and there is no slope.
     """
 
     steps: np.ndarray
@@ -546,10 +762,8 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
         :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)`.
     """
     _check_family(family)
-    theta = family.check_theta(theta)
-    single = () if family.dim == 1 else (family.dim,)
-    if theta.shape != single:
-        raise ValueError(f"theta must be a single parameter value of shape {single}, got shape {theta.shape}")
+    theta = family._check_single(theta)
+    single = theta.shape
     u = v.as_float_array("direction", direction)
     v.check_shape("direction", u, single)
     if not np.any(u):
@@ -560,12 +774,21 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
         raise ValueError(f"steps must hold at least 2 step lengths, got {steps.size}")
     c = local_coefficient(divergence)
     F = family.fisher_exact(theta)
-    uFu = float(u @ F @ u) if family.dim > 1 else float(F * u * u)
-    theta_step = theta + (steps[:, None] * u if family.dim > 1 else steps * u)
+    with v.quiet():
+        uFu = float(u @ F @ u) if family.dim > 1 else float(F * u * u)
+        theta_step = theta + (steps[:, None] * u if family.dim > 1 else steps * u)
+        quad = c * steps**2 * uFu
+    v.check_result(theta_step, "theta + steps * direction", "direction and steps")
+    v.check_result(quad, "the quadratic approximation", "direction and steps")
+    try:
+        family.check_theta(theta_step)
+    except ValueError as exc:
+        raise ValueError(f"theta + steps * direction must stay in the parameter space: {exc}") from None
     exact = np.asarray(_divergence(family, theta, theta_step, divergence), dtype=float)
-    quad = c * steps**2 * uFu
     err = np.abs(exact - quad)
-    return ApproximationError(steps, exact, quad, err, fit_loglog_slope(steps, err))
+    # an error of exactly 0 (the quadratic is exact, as for a Gaussian mean) has no log-log slope
+    slope = float("nan") if np.any(err == 0) else fit_loglog_slope(steps, err)
+    return ApproximationError(steps, exact, quad, err, slope)
 
 
 def fit_loglog_slope(x, y) -> float:
@@ -577,6 +800,8 @@ def fit_loglog_slope(x, y) -> float:
     y = v.check_positive("y", y)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"x and y must be 1-D of the same length >= 2, got shapes {x.shape} and {y.shape}")
+    if np.all(x == x[0]):
+        raise ValueError("x must hold at least 2 different values (no slope through one abscissa)")
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
@@ -616,10 +841,12 @@ def kl_constrained_step(g, F, delta) -> np.ndarray:
     v.check_shape("g", g, (F.shape[0],))
     if not np.any(g):
         raise ValueError("g must be non-zero (with g = 0 every feasible step is optimal)")
-    delta = float(v.check_positive("delta", delta))
+    delta = v.check_positive("delta", delta, scalar=True)
     L = np.linalg.cholesky(F)
-    nat = np.linalg.solve(L.T, np.linalg.solve(L, g))  # F^{-1} g, the natural gradient
-    return np.sqrt(2.0 * delta / float(g @ nat)) * nat
+    with v.quiet():
+        nat = np.linalg.solve(L.T, np.linalg.solve(L, g))  # F^{-1} g, the natural gradient
+        out = np.sqrt(2.0 * delta / float(g @ nat)) * nat
+    return v.check_result(out, "the step", "g, F and delta")
 
 
 def constrained_step_numeric(g, constraint: Callable[[np.ndarray], float], delta, *, x0=None) -> np.ndarray:
@@ -646,16 +873,23 @@ def constrained_step_numeric(g, constraint: Callable[[np.ndarray], float], delta
 
     g = v.as_float_array("g", g)
     v.check_shape("g", g, (None,))
-    delta = float(v.check_positive("delta", delta))
-    if not callable(constraint):
-        raise ValueError(f"constraint must be callable, got {type(constraint).__name__}")
-    x0 = 1e-3 * g / np.linalg.norm(g) if x0 is None else v.as_float_array("x0", x0)
-    res = minimize(
-        lambda d: -float(g @ d),
-        x0,
-        jac=lambda d: -g,
-        constraints=[{"type": "ineq", "fun": lambda d: delta - float(constraint(d))}],
-        method="SLSQP",
-        options={"ftol": 1e-14, "maxiter": 500},
-    )
-    return res.x
+    if g.size == 0 or not np.any(g):
+        raise ValueError("g must be a non-zero vector of shape (d,), d >= 1 (with g = 0 every feasible step "
+                         f"is optimal), got {g.tolist()}")
+    delta = v.check_positive("delta", delta, scalar=True)
+    v.check_callable("constraint", constraint, "Delta -> float")
+    if x0 is not None:
+        x0 = v.as_float_array("x0", x0)
+        if x0.shape != g.shape:
+            raise ValueError(f"x0 must have the shape of g, {g.shape}, got {x0.shape}")
+    with v.quiet():
+        x0 = 1e-3 * g / np.linalg.norm(g) if x0 is None else x0
+        res = minimize(
+            lambda d: -float(g @ d),
+            x0,
+            jac=lambda d: -g,
+            constraints=[{"type": "ineq", "fun": lambda d: delta - float(constraint(d))}],
+            method="SLSQP",
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
+    return v.check_result(res.x, "the step", "g, delta and x0")

@@ -48,8 +48,12 @@ class FisherEstimate:
     method: str
 
     def z_score(self, exact) -> float | np.ndarray:
-        """``(value - exact) / stderr``: within about ±3 when the estimate is consistent."""
-        return (np.asarray(self.value) - exact) / np.asarray(self.stderr)
+        """``(value - exact) / stderr``: within about ±3 when the estimate is consistent.
+
+        ``exact`` has the shape of ``value``. Where the standard error is 0 (an estimator without
+        variance) the z-score is 0 if the estimate equals ``exact`` and ±inf otherwise.
+        """
+        return _z_score(self.value, self.stderr, exact)
 
     def __str__(self) -> str:
         value, err = np.asarray(self.value), np.asarray(self.stderr)
@@ -62,10 +66,26 @@ class FisherEstimate:
         )
 
 
+def _z_score(value, stderr, exact):
+    """``(value - exact) / stderr`` with ``exact`` validated against the shape of ``value``; 0 or
+    ±inf where ``stderr`` is 0 (shared with :class:`fisherlab.rl.estimators.VectorEstimate`)."""
+    value, stderr = np.asarray(value, dtype=np.float64), np.asarray(stderr, dtype=np.float64)
+    exact = v.as_float_array("exact", exact)
+    if exact.shape != value.shape:
+        raise ValueError(f"exact must have the shape of the estimate, {value.shape}, got {exact.shape}")
+    with v.quiet():
+        diff = value - exact
+        z = np.where(stderr > 0, diff / np.where(stderr > 0, stderr, 1.0), np.sign(diff) * np.inf)
+    z = np.where((stderr == 0) & (diff == 0), 0.0, z)
+    v.check_result(np.where(stderr > 0, z, 0.0), "the z-score", "exact")
+    return float(z) if z.ndim == 0 else z
+
+
 def _mean_and_stderr(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = terms.shape[0]
-    mean = terms.mean(axis=0)
-    stderr = terms.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full_like(mean, np.inf)
+    with v.quiet():
+        mean = terms.mean(axis=0)
+        stderr = terms.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full_like(mean, np.inf)
     return mean, stderr
 
 
@@ -87,10 +107,12 @@ def fisher_from_scores(scores) -> FisherEstimate:
         ``value`` of shape ``()`` or ``(d, d)``, with elementwise standard errors.
     """
     scores = v.as_float_array("scores", scores)
-    if scores.ndim not in (1, 2) or scores.shape[0] < 2:
-        raise ValueError(f"scores must have shape (N,) or (N, d) with N >= 2, got {scores.shape}")
-    outer = scores**2 if scores.ndim == 1 else scores[:, :, None] * scores[:, None, :]
+    if scores.ndim not in (1, 2) or scores.shape[0] < 2 or scores.size == 0:
+        raise ValueError(f"scores must have shape (N,) or (N, d) with N >= 2 and d >= 1, got {scores.shape}")
+    with v.quiet():
+        outer = scores**2 if scores.ndim == 1 else scores[:, :, None] * scores[:, None, :]
     mean, stderr = _mean_and_stderr(outer)
+    v.check_result(stderr, "the standard error", "scores")
     return FisherEstimate(_as_float(mean), _as_float(stderr), scores.shape[0], "score")
 
 
@@ -103,9 +125,11 @@ def fisher_from_hessians(hessians) -> FisherEstimate:
         Second derivatives of the log-likelihood of samples drawn at :math:`\theta`.
     """
     hessians = v.as_float_array("hessians", hessians)
-    if hessians.ndim not in (1, 3) or hessians.shape[0] < 2:
+    if (hessians.ndim not in (1, 3) or hessians.shape[0] < 2 or hessians.size == 0
+            or (hessians.ndim == 3 and hessians.shape[1] != hessians.shape[2])):
         raise ValueError(f"hessians must have shape (N,) or (N, d, d) with N >= 2, got {hessians.shape}")
     mean, stderr = _mean_and_stderr(-hessians)
+    v.check_result(stderr, "the standard error", "hessians")
     return FisherEstimate(_as_float(mean), _as_float(stderr), hessians.shape[0], "hessian")
 
 
@@ -133,10 +157,8 @@ def fisher_mc(family: Family, theta, *, n_samples: int, rng: np.random.Generator
     method : {"score", "hessian"}
         Which estimator.
     """
-    if not isinstance(family, Family):
-        raise ValueError(f"family must be a fisherlab Family, got {type(family).__name__}")
-    if method not in ("score", "hessian"):
-        raise ValueError(f"method must be 'score' or 'hessian', got {method!r}")
+    _check_family(family)
+    v.check_choice("method", method, ("score", "hessian"))
     n_samples = v.check_int("n_samples", n_samples, minimum=2)
     x = family.sample(theta, n_samples, rng=rng)
     if method == "score":
@@ -155,13 +177,18 @@ def fisher_empirical(family: Family, theta, x) -> float | np.ndarray:
 
     Returns a float for ``d == 1``, an array of shape ``(d, d)`` otherwise.
     """
-    theta = family.check_theta(theta)
-    if theta.shape != (() if family.dim == 1 else (family.dim,)):
-        raise ValueError(f"theta must be a single parameter value, got shape {theta.shape}")
+    _check_family(family)
+    theta = family._check_single(theta)
     s = family.score(theta, x)
-    if s.ndim == 1:
-        return float(np.mean(s**2))
-    return s.T @ s / s.shape[0]
+    if s.shape[0] == 0:
+        raise ValueError("x must hold at least one observation")
+    with v.quiet():
+        out = float(np.mean(s**2)) if s.ndim == 1 else s.T @ s / s.shape[0]
+    return v.check_result(out, "the empirical Fisher", "theta and x")
+
+
+def _check_family(family):
+    v.check_instance("family", family, Family, "a fisherlab Family (e.g. fisherlab.NormalMean())")
 
 
 # ---- Chapter 2: directions of information and the error of a Monte Carlo Fisher matrix --------
@@ -175,11 +202,19 @@ __all__ += [
 ]
 
 
-def _square_stack(name: str, value) -> np.ndarray:
-    """A float array of shape (..., d, d): one or more square matrices."""
+def _square_stack(name: str, value, *, symmetric: bool = False) -> np.ndarray:
+    """A float array of shape (..., d, d), d >= 1: one or more square matrices (symmetric to a
+    relative 1e-8 when ``symmetric``, as a Fisher matrix or a Monte Carlo estimate of one is)."""
     arr = v.as_float_array(name, value)
-    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
-        raise ValueError(f"{name} must have shape (..., d, d), got {arr.shape}")
+    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2] or arr.shape[-1] == 0:
+        raise ValueError(f"{name} must have shape (..., d, d) with d >= 1, got {arr.shape}")
+    if symmetric:
+        scale = np.maximum(np.max(np.abs(arr), axis=(-2, -1), keepdims=True), np.finfo(float).tiny)
+        with v.quiet():
+            asym = np.abs(arr - np.swapaxes(arr, -1, -2)) / scale
+        if np.any(asym > 1e-8):
+            raise ValueError(f"{name} must be symmetric (a Fisher matrix), got max |F - F^T| / max |F| = "
+                             f"{np.max(asym):.3g}")
     return arr
 
 
@@ -197,7 +232,8 @@ def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     Parameters
     ----------
     F : array of shape (..., d, d)
-        Fisher matrix (symmetric positive semi-definite).
+        Fisher matrix, symmetric (positive semi-definite for the exact Fisher; a Monte Carlo
+        estimate from Hessians need not be).
     u : array of shape (..., d)
         Direction(s), broadcast against ``F``; non-zero when ``normalize``.
     normalize : bool
@@ -207,17 +243,18 @@ def directional_information(F, u, *, normalize: bool = True) -> np.ndarray:
     -------
     ndarray of shape (...)
     """
-    F = _square_stack("F", F)
+    F = _square_stack("F", F, symmetric=True)
     u = v.as_float_array("u", u)
+    normalize = v.check_bool("normalize", normalize)
     if u.ndim < 1 or u.shape[-1] != F.shape[-1]:
         raise ValueError(f"u must have shape (..., {F.shape[-1]}) to match F, got {u.shape}")
-    quad = np.einsum("...i,...ij,...j->...", u, F, u)
-    if not normalize:
-        return quad
-    norm2 = np.sum(u**2, axis=-1)
-    if np.any(norm2 == 0):
+    if normalize and np.any(np.all(u == 0, axis=-1)):
         raise ValueError("u must be non-zero when normalize=True")
-    return quad / norm2
+    with v.quiet():
+        quad = np.einsum("...i,...ij,...j->...", u, F, u)
+        if normalize:
+            quad = quad / np.sum(u**2, axis=-1)
+    return v.check_result(quad, "u^T F u", "F and u")
 
 
 def directional_information_mc(scores, u) -> FisherEstimate:
@@ -238,10 +275,11 @@ def directional_information_mc(scores, u) -> FisherEstimate:
         raise ValueError(f"scores must have shape (N, d) with N >= 2, got {scores.shape}")
     u = v.as_float_array("u", u)
     v.check_shape("u", u, (scores.shape[1],))
-    norm = float(np.linalg.norm(u))
-    if norm == 0:
+    if not np.any(u):
         raise ValueError("u must be non-zero")
-    return fisher_from_scores(scores @ (u / norm))
+    with v.quiet():
+        projected = scores @ (u / np.linalg.norm(u))
+    return fisher_from_scores(v.check_result(projected, "u^T s", "scores and u"))
 
 
 def pullback_fisher(F, jacobian) -> np.ndarray:
@@ -265,11 +303,13 @@ def pullback_fisher(F, jacobian) -> np.ndarray:
     -------
     ndarray of shape (..., m, m)
     """
-    F = _square_stack("F", F)
+    F = _square_stack("F", F, symmetric=True)
     J = v.as_float_array("jacobian", jacobian)
     if J.ndim < 2 or J.shape[-2] != F.shape[-1]:
         raise ValueError(f"jacobian must have shape (..., {F.shape[-1]}, m) to match F, got {J.shape}")
-    return np.swapaxes(J, -1, -2) @ F @ J
+    with v.quiet():
+        out = np.swapaxes(J, -1, -2) @ F @ J
+    return v.check_result(out, "J^T F J", "F and jacobian")
 
 
 def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -> np.ndarray:
@@ -293,21 +333,25 @@ def matrix_error(estimate, exact, *, norm: str = "fro", relative: bool = True) -
     """
     est = v.as_float_array("estimate", estimate)
     ex = v.as_float_array("exact", exact)
-    if est.ndim < 2 or ex.ndim < 2 or est.shape[-2:] != ex.shape[-2:]:
+    for name, arr in (("estimate", est), ("exact", ex)):
+        if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2] or arr.shape[-1] == 0:
+            raise ValueError(f"{name} must be square matrices of shape (..., d, d), got {arr.shape}")
+    if est.shape[-2:] != ex.shape[-2:]:
         raise ValueError(f"estimate and exact must be matrices of the same shape (..., d, d), got {est.shape} and {ex.shape}")
-    if norm not in ("fro", "spectral"):
-        raise ValueError(f"norm must be 'fro' or 'spectral', got {norm!r}")
+    v.check_choice("norm", norm, ("fro", "spectral"))
+    relative = v.check_bool("relative", relative)
 
     def size(a):
         return np.linalg.norm(a, ord="fro" if norm == "fro" else 2, axis=(-2, -1))
 
-    err = size(est - ex)
-    if relative:
-        scale = size(ex)
-        if np.any(scale == 0):
-            raise ValueError("exact must be non-zero when relative=True")
-        err = err / scale
-    return err
+    with v.quiet():
+        err = size(est - ex)
+        if relative:
+            scale = size(ex)
+            if np.any(scale == 0):
+                raise ValueError("exact must be non-zero when relative=True")
+            err = err / scale
+    return v.check_result(err, "the error", "estimate and exact")
 
 
 @dataclass(frozen=True)
@@ -371,12 +415,19 @@ def fisher_mc_error(
     method : {"score", "hessian"}
     norm : {"fro", "spectral"}
     """
-    if not isinstance(family, Family) or family.dim < 2:
-        raise ValueError("family must be a fisherlab Family with dim >= 2")
+    _check_family(family)
+    if family.dim < 2:
+        raise ValueError(f"family must have dim >= 2 (a Fisher matrix), got {family!r} with dim {family.dim}")
+    if n_samples is None or isinstance(n_samples, (str, bytes)):
+        raise v.ArgumentTypeError(f"n_samples must be a sequence of integers, got {type(n_samples).__name__}")
     sizes = np.asarray(n_samples)
     if sizes.ndim != 1 or sizes.size < 2:
         raise ValueError(f"n_samples must be a 1-D sequence of at least 2 sizes, got shape {sizes.shape}")
     sizes = np.array([v.check_int("n_samples", n, minimum=2) for n in sizes.tolist()])
+    if np.any(np.diff(sizes) <= 0):
+        raise ValueError(f"n_samples must be increasing, got {sizes.tolist()}")
+    v.check_choice("method", method, ("score", "hessian"))
+    v.check_choice("norm", norm, ("fro", "spectral"))
     n_repeats = v.check_int("n_repeats", n_repeats, minimum=2)
     rng = v.check_generator("rng", rng)
     exact = family.fisher_exact(theta)

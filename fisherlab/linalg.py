@@ -89,12 +89,12 @@ class FisherOperator:
         scale: float = 1.0,
         damping: float = 0.0,
     ):
-        for name, fn in (("jvp", jvp), ("output_vp", output_vp), ("vjp", vjp)):
-            if not callable(fn):
-                raise ValueError(f"{name} must be callable, got {type(fn).__name__}")
+        v.check_callable("jvp", jvp, "v -> J v")
+        v.check_callable("output_vp", output_vp, "u -> C u")
+        v.check_callable("vjp", vjp, "u -> J^T u")
         self._jvp, self._output_vp, self._vjp = jvp, output_vp, vjp
         self.dim = v.check_int("dim", dim, minimum=1)
-        self.scale = float(v.check_positive("scale", scale))
+        self.scale = v.check_positive("scale", scale, scalar=True)
         self.damping = _check_damping(damping)
 
     @property
@@ -110,8 +110,8 @@ class FisherOperator:
         quantities at ``theta`` (for example softmax probabilities) are computed once here,
         so each product costs two passes over the data.
         """
-        if fisher not in _KINDS:
-            raise ValueError(f"fisher must be one of {_KINDS}, got {fisher!r}")
+        v.check_choice("fisher", fisher, _KINDS)
+        _check_model(model, ("dim", "curvature_factors"))
         factors = model.curvature_factors(theta, fisher=fisher)
         return cls(factors["jvp"], factors["output_vp"], factors["vjp"], model.dim,
                    scale=factors["scale"], damping=damping)
@@ -122,15 +122,16 @@ class FisherOperator:
 
     def matvec(self, vec) -> np.ndarray:
         r""":math:`(s\,J^\top C J + \lambda I)\, v` for ``vec`` of shape ``(d,)``; shape ``(d,)``."""
-        vec = v.check_shape("v", v.as_float_array("v", vec), (self.dim,))
-        jv = self._jvp(vec)  # v -> J v                      (one pass over the data)
-        cjv = self._output_vp(jv)  # J v -> C J v           (per output, m x m blocks)
-        out = self.scale * np.asarray(self._vjp(cjv), dtype=np.float64)  # -> s Jᵀ C J v
-        if out.shape != (self.dim,):
-            raise ValueError(f"vjp must return shape ({self.dim},), got {out.shape}")
-        if self.damping:
-            out = out + self.damping * vec  # + λ v
-        return out
+        vec = v.check_shape("vec", v.as_float_array("vec", vec), (self.dim,))
+        with v.quiet():
+            jv = self._jvp(vec)  # v -> J v                      (one pass over the data)
+            cjv = self._output_vp(jv)  # J v -> C J v           (per output, m x m blocks)
+            out = self.scale * _real("vjp", self._vjp(cjv))  # -> s Jᵀ C J v
+            if out.shape != (self.dim,):
+                raise ValueError(f"vjp must return shape ({self.dim},), got {out.shape}")
+            if self.damping:
+                out = out + self.damping * vec  # + λ v
+        return v.check_result(out, "F v", "vec")
 
     def __matmul__(self, vec) -> np.ndarray:
         vec = np.asarray(vec)
@@ -168,6 +169,40 @@ def _check_damping(damping) -> float:
     return float(damping)
 
 
+def _real(name: str, value) -> np.ndarray:
+    """What a user callable returned, as float64 (infinities allowed, complex numbers not)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "fiub":
+        raise v.ArgumentTypeError(f"{name} must return real numbers, got dtype {arr.dtype}")
+    return arr.astype(np.float64, copy=False)
+
+
+def _check_psd(name: str, value) -> np.ndarray:
+    """A symmetric positive semi-definite matrix (d, d): symmetric to a relative 1e-10, no
+    eigenvalue below -1e-10 times the largest (rounding)."""
+    arr = v.check_square(name, value)
+    scale = max(float(np.max(np.abs(arr))), np.finfo(float).tiny)
+    if np.max(np.abs(arr - arr.T)) > 1e-10 * scale:
+        raise ValueError(f"{name} must be symmetric, got max |M - M^T| = {np.max(np.abs(arr - arr.T)):.3g}")
+    with v.quiet():
+        eig = np.linalg.eigvalsh(arr)
+    if not np.all(np.isfinite(eig)):
+        raise ValueError(f"{name} must be of a size that float64 can handle: its eigenvalues overflow")
+    if eig[0] < -1e-10 * max(abs(eig[-1]), abs(eig[0])):
+        raise ValueError(f"{name} must be positive semi-definite, got smallest eigenvalue {eig[0]:.4g}")
+    return arr
+
+
+def _check_model(model, needs, name: str = "model"):
+    """A model of :mod:`fisherlab.models` (or any object with the attributes ``needs``)."""
+    missing = [a for a in needs if not hasattr(model, a)]
+    if missing:
+        raise v.ArgumentTypeError(
+            f"{name} must be a fisherlab model (e.g. fisherlab.models.GaussianMLE) with "
+            f"{', '.join(needs)}; got {type(model).__name__}, which has no {missing[0]}")
+    return model
+
+
 @dataclass(frozen=True)
 class CGResult:
     """The outcome of :func:`cg`.
@@ -179,10 +214,13 @@ class CGResult:
     n_iters : int
         Number of CG iterations run (each costs one product with ``A``).
     residual_norms : ndarray of shape (n_iters + 1,)
-        :math:`\\lVert b - (A + \\lambda I) x_k \\rVert` for :math:`k = 0, \\dots, n_iters`
-        (the recursively updated residual, as in the algorithm).
+        :math:`\\lVert r_k \\rVert` for :math:`k = 0, \\dots, n_iters`: the recursively updated
+        residual of the algorithm, except where the recursion reached the tolerance; there the
+        true residual :math:`\\lVert b - (A + \\lambda I) x_k \\rVert` was computed and is recorded.
+        When a check failed and the run ended unconverged, the last entry is the true residual of
+        the returned ``x`` (the better of the checked iterate and the last one).
     converged : bool
-        Whether the last residual norm is at most ``tol * ||b||``.
+        Whether the *true* residual of ``x`` is at most ``tol * ||b||``.
     """
 
     x: np.ndarray
@@ -200,7 +238,7 @@ def _as_matvec(A, d: int) -> Callable[[np.ndarray], np.ndarray]:
     if isinstance(A, spla.LinearOperator):
         if A.shape != (d, d):
             raise ValueError(f"A must have shape ({d}, {d}) to match b, got {A.shape}")
-        return lambda x: np.asarray(A.matvec(x), dtype=np.float64).reshape(d)
+        return lambda x: v.as_float_array("A(v)", A.matvec(x)).reshape(d)
     if callable(A):
         def matvec(x):
             out = v.as_float_array("A(v)", A(x))
@@ -208,6 +246,9 @@ def _as_matvec(A, d: int) -> Callable[[np.ndarray], np.ndarray]:
                 raise ValueError(f"A(v) must return shape ({d},) like b, got {out.shape}")
             return out
         return matvec
+    if A is None or isinstance(A, (str, bytes)) or (np.asarray(A).dtype == object and np.ndim(A) == 0):
+        raise v.ArgumentTypeError(f"A must be a matrix (d, d), a FisherOperator, a LinearOperator or a "
+                                  f"callable v -> A v, got {type(A).__name__}")
     mat = v.check_square("A", A)
     if mat.shape != (d, d):
         raise ValueError(f"A must have shape ({d}, {d}) to match b, got {mat.shape}")
@@ -232,6 +273,14 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
     :math:`2\big(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\big)^k` times the initial one, where
     :math:`\kappa` is the condition number. Only products with ``A`` are needed.
 
+    In floating point the recursively updated :math:`r_k` drifts away from the true residual
+    :math:`b - (A+\lambda I)x_k`: on an ill-conditioned system it keeps shrinking long after the
+    true residual has stopped at the attainable accuracy. So when :math:`\lVert r_k\rVert` reaches
+    the tolerance, the true residual is computed (one more product with ``A``); convergence is
+    reported only if it also meets the tolerance, and otherwise CG restarts from it (residual
+    replacement; Greenbaum, 1997, "Iterative methods for solving linear systems", sec. 7.3;
+    van der Vorst and Ye, 2000, SIAM J. Sci. Comput. 22(5)) while iterations remain.
+
     Introduced in Chapter 4, "Natural gradient"; TRPO (Chapter 5) uses it with ``cg_iters=10``.
 
     Parameters
@@ -244,7 +293,8 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
         Maximum number of iterations, >= 1. Ten is the usual TRPO setting: the natural
         gradient direction need not be solved exactly to be useful.
     tol : float
-        Stop once :math:`\lVert r_k\rVert \le \text{tol}\cdot\lVert b\rVert` (relative residual), > 0.
+        Stop once :math:`\lVert b - (A+\lambda I)x_k\rVert \le \text{tol}\cdot\lVert b\rVert`
+        (relative residual), > 0.
     damping : float
         :math:`\lambda \ge 0` added on the diagonal (on top of any damping inside ``A``).
     x0 : array of shape (d,), optional
@@ -253,6 +303,8 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
     Returns
     -------
     CGResult
+        ``n_iters`` counts the iterations; each check of the true residual costs one more
+        product with ``A``.
 
     Raises
     ------
@@ -266,13 +318,22 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
         raise ValueError(f"b must have shape (d,) with d >= 1, got {b.shape}")
     d = b.shape[0]
     cg_iters = v.check_int("cg_iters", cg_iters, minimum=1)
-    tol = float(v.check_positive("tol", tol))
+    tol = v.check_positive("tol", tol, scalar=True)
     damping = _check_damping(damping)
     matvec = _as_matvec(A, d)
 
     def apply(p):
-        return matvec(p) + damping * p if damping else matvec(p)
+        with v.quiet():
+            out = matvec(p) + damping * p if damping else matvec(p)
+        if not np.all(np.isfinite(out)):
+            raise ValueError("A, damping, b and x0 must be of a size that float64 can handle: "
+                             "the product (A + damping I) p overflowed")
+        return out
 
+    with v.quiet():
+        bnorm = float(np.linalg.norm(b))
+    if not np.isfinite(bnorm):
+        raise ValueError("b must be of a size that float64 can handle: its norm overflows")
     if x0 is None:
         x = np.zeros(d)
         r = b.copy()  # r0 = b - A·0
@@ -281,18 +342,38 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
         r = b - apply(x)
     p = r.copy()
     rr = float(r @ r)
-    threshold = tol * float(np.linalg.norm(b))
+    threshold = tol * bnorm
     norms = [np.sqrt(rr)]
     n_iters = 0
-    for k in range(cg_iters):
+    converged = False
+    best = None  # (true residual norm, x) at the last check, kept in case later iterates do worse
+    while True:
         if norms[-1] <= threshold:
+            if n_iters > 0:
+                # the recursion says converged: check the true residual b - (A + damping I) x
+                r_true = b - apply(x)
+                norms[-1] = float(np.linalg.norm(r_true))
+            if norms[-1] <= threshold:
+                converged = True
+                break
+            # the recursive residual drifted: restart from the true one (residual replacement)
+            if best is None or norms[-1] < best[0]:
+                best = (norms[-1], x.copy())
+            r = r_true
+            p = r.copy()
+            rr = float(r @ r)
+        if n_iters == cg_iters:
             break
         Ap = apply(p)
-        curvature = float(p @ Ap)
+        with v.quiet():
+            curvature = float(p @ Ap)
+        if not np.isfinite(curvature):
+            raise ValueError("A, damping, b and x0 must be of a size that float64 can handle: "
+                             "p^T (A + damping I) p overflowed")
         if not curvature > 0:
             raise ValueError(
                 "A must be positive definite (A + damping I); CG found a direction with "
-                f"p^T A p = {curvature:.4g} <= 0 at iteration {k}"
+                f"p^T A p = {curvature:.4g} <= 0 at iteration {n_iters}"
             )
         alpha = rr / curvature  # exact minimiser along p of the quadratic
         x = x + alpha * p
@@ -301,8 +382,13 @@ def cg(A, b, *, cg_iters: int = 10, tol: float = 1e-10, damping: float = 0.0, x0
         p = r + (rr_new / rr) * p  # new direction, A-conjugate to the previous ones
         rr = rr_new
         norms.append(np.sqrt(rr))
-        n_iters = k + 1
-    return CGResult(x=x, n_iters=n_iters, residual_norms=np.asarray(norms), converged=bool(norms[-1] <= threshold))
+        n_iters += 1
+    if best is not None and not converged:
+        # after a restart CG minimises the error in the A-norm, not the residual: keep whichever
+        # iterate has the smaller true residual, and record that residual
+        final = float(np.linalg.norm(b - apply(x)))
+        norms[-1], x = (final, x) if final <= best[0] else best
+    return CGResult(x=x, n_iters=n_iters, residual_norms=np.asarray(norms), converged=converged)
 
 
 class KroneckerOperator:
@@ -331,8 +417,8 @@ class KroneckerOperator:
     """
 
     def __init__(self, A, G):
-        self.A = v.check_square("A", A)
-        self.G = v.check_square("G", G)
+        self.A = _check_psd("A", A)
+        self.G = _check_psd("G", G)
         self.dim = self.A.shape[0] * self.G.shape[0]
 
     @property
@@ -345,8 +431,10 @@ class KroneckerOperator:
 
     def matvec(self, vec) -> np.ndarray:
         r""":math:`(A\otimes G)\,v = \operatorname{vec}(A V G)`, shape ``(p m,)``: :math:`O(p^2 m + p m^2)`."""
-        V = self._as_matrix(vec, "v")
-        return (self.A @ V @ self.G).ravel()
+        V = self._as_matrix(vec, "vec")
+        with v.quiet():
+            out = (self.A @ V @ self.G).ravel()
+        return v.check_result(out, "(A ⊗ G) v", "vec")
 
     def __matmul__(self, vec) -> np.ndarray:
         return self.matvec(vec)
@@ -374,10 +462,12 @@ class KroneckerOperator:
             A = A + pi * np.sqrt(damping) * np.eye(p)
             G = G + np.sqrt(damping) / pi * np.eye(m)
         try:
-            left = np.linalg.solve(A, B)  # A^{-1} B
-            return np.linalg.solve(G.T, left.T).T.ravel()  # (A^{-1} B) G^{-1}
+            with v.quiet():
+                left = np.linalg.solve(A, B)  # A^{-1} B
+                out = np.linalg.solve(G.T, left.T).T.ravel()  # (A^{-1} B) G^{-1}
         except np.linalg.LinAlgError:
             raise ValueError("A and G must be non-singular; pass damping > 0") from None
+        return v.check_result(out, "the solution", "b and damping")
 
     def __repr__(self) -> str:
         return f"KroneckerOperator(p={self.A.shape[0]}, m={self.G.shape[0]})"

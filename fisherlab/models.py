@@ -36,9 +36,7 @@ _KINDS = ("exact", "empirical", "ggn")
 
 
 def _check_kind(fisher: str) -> str:
-    if fisher not in _KINDS:
-        raise ValueError(f"fisher must be one of {_KINDS}, got {fisher!r}")
-    return fisher
+    return v.check_choice("fisher", fisher, _KINDS)
 
 
 # ------------------------------------------------------------------------------------------
@@ -103,8 +101,11 @@ class GaussianMLE:
         x = v.as_float_array("x", x)
         if x.ndim != 1 or x.size < 2:
             raise ValueError(f"x must have shape (N,) with N >= 2, got {x.shape}")
-        if parameterisation not in self.PARAMETERISATIONS:
-            raise ValueError(f"parameterisation must be one of {self.PARAMETERISATIONS}, got {parameterisation!r}")
+        if np.all(x == x[0]):
+            raise ValueError("x must not be constant (the maximum-likelihood sigma would be 0, outside sigma > 0)")
+        with v.quiet():
+            v.check_result(np.var(x), "the variance of x", "x")
+        v.check_choice("parameterisation", parameterisation, self.PARAMETERISATIONS)
         self.x = x
         self.parameterisation = parameterisation
         self.param_tex = self._TEX[parameterisation]
@@ -118,28 +119,38 @@ class GaussianMLE:
         return self.x.size
 
     # ---- coordinates ----------------------------------------------------------------------
-    def check_theta(self, theta) -> np.ndarray:
-        """``theta`` of shape ``(..., 2)`` inside the parameter space."""
-        theta = v.as_float_array("theta", theta)
+    def check_theta(self, theta, name: str = "theta") -> np.ndarray:
+        """``theta`` of shape ``(..., 2)`` inside the parameter space; errors name ``name``."""
+        name = v.check_str("name", name)
+        theta = v.as_float_array(name, theta)
         if theta.ndim == 0 or theta.shape[-1] != 2:
-            raise ValueError(f"theta must have shape (..., 2), got {theta.shape}")
+            raise ValueError(f"{name} must have shape (..., 2), got {theta.shape}")
         if self.parameterisation == "mu_sigma":
-            v.check_positive("sigma (theta[..., 1])", theta[..., 1])
+            v.check_positive(f"sigma ({name}[..., 1])", theta[..., 1])
         elif self.parameterisation == "mu_var":
-            v.check_positive("sigma^2 (theta[..., 1])", theta[..., 1])
+            v.check_positive(f"sigma^2 ({name}[..., 1])", theta[..., 1])
         return theta
 
     def to_mu_sigma(self, theta) -> np.ndarray:
         r""":math:`\phi(\theta) = (\mu, \sigma)`, shape ``(..., 2)``."""
-        theta = self.check_theta(theta)
+        return self._to_mu_sigma(theta, "theta")
+
+    def _to_mu_sigma(self, theta, name):
+        theta = self.check_theta(theta, name)
         second = {"mu_sigma": lambda t: t, "mu_log_sigma": np.exp, "mu_var": np.sqrt}[self.parameterisation]
-        return np.stack([theta[..., 0], second(theta[..., 1])], axis=-1)
+        with v.quiet():
+            out = np.stack([theta[..., 0], second(theta[..., 1])], axis=-1)
+        if np.any(out[..., 1] == 0):
+            raise ValueError(f"{name} must give sigma > 0: sigma = exp({name}[..., 1]) underflows to 0")
+        return v.check_result(out, "(mu, sigma)", name)
 
     def from_mu_sigma(self, mu_sigma) -> np.ndarray:
         r""":math:`\phi^{-1}(\mu, \sigma) = \theta`, shape ``(..., 2)``."""
-        ms = NormalMeanScale().check_theta(mu_sigma)
+        ms = NormalMeanScale().check_theta(mu_sigma, "mu_sigma")
         second = {"mu_sigma": lambda s: s, "mu_log_sigma": np.log, "mu_var": np.square}[self.parameterisation]
-        return np.stack([ms[..., 0], second(ms[..., 1])], axis=-1)
+        with v.quiet():
+            out = np.stack([ms[..., 0], second(ms[..., 1])], axis=-1)
+        return v.check_result(out, "theta", "mu_sigma")
 
     def _jacobian_diag(self, sigma):
         r"""Diagonal of :math:`J = \partial(\mu,\sigma)/\partial\theta` and :math:`\partial^2\sigma/\partial\theta_2^2`."""
@@ -158,14 +169,18 @@ class GaussianMLE:
     def loss(self, theta) -> np.ndarray:
         """Mean negative log-likelihood, shape ``(...)`` (a float for one ``theta``)."""
         ms = self.to_mu_sigma(theta)
-        out = -self._family.log_likelihood(ms, self.x).mean(axis=-1)
+        with v.quiet():
+            out = -self._family.log_likelihood(ms, self.x).mean(axis=-1)
+        v.check_result(out, "the loss", "theta")
         return float(out) if out.ndim == 0 else out
 
     def scores(self, theta) -> np.ndarray:
         r"""Per-observation scores :math:`\nabla_\theta \log p(x_n;\theta) = J^\top s_\phi(x_n)`, shape ``(..., N, 2)``."""
         ms = self.to_mu_sigma(theta)
-        jac, _ = self._jacobian_diag(ms[..., 1])
-        return self._family.score(ms, self.x) * jac[..., None, :]
+        with v.quiet():
+            jac, _ = self._jacobian_diag(ms[..., 1])
+            out = self._family.score(ms, self.x) * jac[..., None, :]
+        return v.check_result(out, "the scores", "theta")
 
     def grad(self, theta) -> np.ndarray:
         r""":math:`\nabla_\theta L = -\frac1N\sum_n J^\top s_\phi(x_n)`, shape ``(..., 2)``."""
@@ -174,18 +189,21 @@ class GaussianMLE:
     def hessian(self, theta) -> np.ndarray:
         r""":math:`\nabla^2_\theta L = J^\top \nabla^2_\phi L\, J + \partial_\sigma L\, \nabla^2_\theta\sigma`, shape ``(..., 2, 2)``."""
         ms = self.to_mu_sigma(theta)
-        jac, sigma_second = self._jacobian_diag(ms[..., 1])
-        h_phi = -self._family.hessian(ms, self.x).mean(axis=-3)
-        g_phi = -self._family.score(ms, self.x).mean(axis=-2)
-        out = h_phi * jac[..., :, None] * jac[..., None, :]
-        out[..., 1, 1] += g_phi[..., 1] * sigma_second
-        return out
+        with v.quiet():
+            jac, sigma_second = self._jacobian_diag(ms[..., 1])
+            h_phi = -self._family.hessian(ms, self.x).mean(axis=-3)
+            g_phi = -self._family.score(ms, self.x).mean(axis=-2)
+            out = h_phi * jac[..., :, None] * jac[..., None, :]
+            out[..., 1, 1] += g_phi[..., 1] * sigma_second
+        return v.check_result(out, "the Hessian", "theta")
 
     def fisher_exact(self, theta) -> np.ndarray:
         r""":math:`F_\theta = J^\top F_\phi J` with :math:`F_\phi = \operatorname{diag}(1/\sigma^2, 2/\sigma^2)`; shape ``(..., 2, 2)``."""
         ms = self.to_mu_sigma(theta)
-        jac, _ = self._jacobian_diag(ms[..., 1])
-        return self._family.fisher_exact(ms) * jac[..., :, None] * jac[..., None, :]
+        with v.quiet():
+            jac, _ = self._jacobian_diag(ms[..., 1])
+            out = self._family.fisher_exact(ms) * jac[..., :, None] * jac[..., None, :]
+        return v.check_result(out, "the Fisher matrix", "theta")
 
     def fisher_empirical(self, theta) -> np.ndarray:
         r""":math:`\tilde F = \frac1N\sum_n s_\theta(x_n) s_\theta(x_n)^\top` at the data; shape ``(..., 2, 2)``.
@@ -195,7 +213,9 @@ class GaussianMLE:
         sample kurtosis: it equals the Fisher only when :math:`\kappa = 3`, as for Gaussian data.
         """
         s = self.scores(theta)
-        return np.einsum("...ni,...nj->...ij", s, s) / self.x.size
+        with v.quiet():
+            out = np.einsum("...ni,...nj->...ij", s, s) / self.x.size
+        return v.check_result(out, "the empirical Fisher", "theta")
 
     def _natural_jacobian(self, ms):
         r""":math:`J_\eta = \partial\eta/\partial\theta` for :math:`\eta = (\mu/\sigma^2, -1/(2\sigma^2))`, shape ``(..., 2, 2)``."""
@@ -220,13 +240,18 @@ class GaussianMLE:
     def ggn(self, theta) -> np.ndarray:
         r"""Generalised Gauss–Newton :math:`J_\eta^\top \nabla^2_\eta A(\eta)\, J_\eta` with the natural parameters as outputs; shape ``(..., 2, 2)``."""
         ms = self.to_mu_sigma(theta)
-        j_eta = self._natural_jacobian(ms)
-        return np.swapaxes(j_eta, -1, -2) @ self._sufficient_cov(ms) @ j_eta
+        with v.quiet():
+            j_eta = self._natural_jacobian(ms)
+            out = np.swapaxes(j_eta, -1, -2) @ self._sufficient_cov(ms) @ j_eta
+        return v.check_result(out, "the generalised Gauss-Newton matrix", "theta")
 
     def kl(self, theta_p, theta_q) -> np.ndarray:
         r""":math:`\mathrm{KL}(N(\mu_p,\sigma_p^2)\,\|\,N(\mu_q,\sigma_q^2)) = \log\frac{\sigma_q}{\sigma_p} + \frac{\sigma_p^2 + (\mu_p-\mu_q)^2}{2\sigma_q^2} - \frac12`, shape ``(...)``."""
-        p, q = self.to_mu_sigma(theta_p), self.to_mu_sigma(theta_q)
-        out = kl_gaussian(p[..., :1], p[..., 1:, None] ** 2, q[..., :1], q[..., 1:, None] ** 2)
+        p, q = self._to_mu_sigma(theta_p, "theta_p"), self._to_mu_sigma(theta_q, "theta_q")
+        try:
+            out = kl_gaussian(p[..., :1], p[..., 1:, None] ** 2, q[..., :1], q[..., 1:, None] ** 2)
+        except ValueError as exc:
+            raise ValueError(f"theta_p and theta_q must be of a size that float64 can handle: {exc}") from None
         return float(out) if out.ndim == 0 else out
 
     # ---- matrix-free curvature ---------------------------------------------------------------
@@ -241,6 +266,8 @@ class GaussianMLE:
         _check_kind(fisher)
         theta = v.check_shape("theta", self.check_theta(theta), (2,))
         ms = self.to_mu_sigma(theta)
+        self.fisher_empirical(theta)  # every factor below is finite when this is (raises otherwise)
+        self.ggn(theta)
         if fisher == "ggn":
             j_eta, cov = self._natural_jacobian(ms), self._sufficient_cov(ms)
             return {"jvp": lambda w: (j_eta @ w)[None, :], "output_vp": lambda u: u @ cov,
@@ -315,10 +342,10 @@ def make_classification(n_samples: int, n_features: int, n_classes: int = 2, *,
     n_samples = v.check_int("n_samples", n_samples, minimum=2)
     p = v.check_int("n_features", n_features, minimum=1)
     k = v.check_int("n_classes", n_classes, minimum=2)
-    kappa = float(v.as_float_array("condition_number", condition_number))
+    kappa = v.check_scalar("condition_number", condition_number)
     if kappa < 1:
         raise ValueError(f"condition_number must be >= 1, got {kappa!r}")
-    signal = float(v.check_positive("signal", signal))
+    signal = v.check_positive("signal", signal, scalar=True)
     rng = v.check_generator("rng", rng)
     q, _ = np.linalg.qr(rng.normal(size=(p, p)))
     eig = np.geomspace(1.0, 1.0 / kappa, p)
@@ -374,17 +401,22 @@ class SoftmaxRegression:
 
     def __init__(self, features, labels, n_classes: int | None = None):
         X = v.as_float_array("features", features)
-        if X.ndim != 2 or X.shape[0] < 1:
-            raise ValueError(f"features must have shape (N, p), got {X.shape}")
-        y = np.asarray(labels)
+        if X.ndim != 2 or X.shape[0] < 1 or X.shape[1] < 1:
+            raise ValueError(f"features must have shape (N, p) with N, p >= 1, got {X.shape}")
+        y = v.as_float_array("labels", labels)
         if y.shape != (X.shape[0],):
             raise ValueError(f"labels must have shape ({X.shape[0]},) like features' rows, got {y.shape}")
-        if not (np.issubdtype(y.dtype, np.integer) or np.all(np.asarray(y, dtype=float) == np.round(y))):
-            raise ValueError("labels must be integers")
+        if not np.all(y == np.round(y)):
+            raise ValueError(f"labels must be integers, got {y[y != np.round(y)][0]!r}")
+        if y.min() < 0:
+            raise ValueError(f"labels must be >= 0, got {y.min()!r}")
         y = y.astype(int)
-        k = max(2, int(y.max()) + 1) if n_classes is None else v.check_int("n_classes", n_classes, minimum=2)
-        if y.min() < 0 or y.max() >= k:
-            raise ValueError(f"labels must be in 0 .. {k - 1}, got {int(y.min() if y.min() < 0 else y.max())}")
+        if n_classes is None:
+            k = max(2, int(y.max()) + 1)
+        else:
+            k = v.check_int("n_classes", n_classes, minimum=2)
+            if y.max() >= k:
+                raise ValueError(f"labels must be in 0 .. n_classes - 1 = {k - 1}, got {int(y.max())}")
         self.features, self.labels, self.n_classes = X, y, k
         self.n_samples, self.n_features = X.shape
         self.dim = self.n_features * (k - 1)
@@ -393,26 +425,32 @@ class SoftmaxRegression:
     @classmethod
     def from_data(cls, data: ClassificationData) -> "SoftmaxRegression":
         """The model of a :class:`ClassificationData` set."""
+        v.check_instance("data", data, ClassificationData, "a ClassificationData (from make_classification)")
         return cls(data.features, data.labels, data.n_classes)
 
     def __repr__(self) -> str:
         return f"SoftmaxRegression(N={self.n_samples}, p={self.n_features}, K={self.n_classes})"
 
     # ---- forward ---------------------------------------------------------------------------
-    def check_theta(self, theta) -> np.ndarray:
-        return v.check_shape("theta", v.as_float_array("theta", theta), (self.dim,))
+    def check_theta(self, theta, name: str = "theta") -> np.ndarray:
+        """``theta`` of shape ``(d,)``, ``d = p (K - 1)``; errors name ``name``."""
+        name = v.check_str("name", name)
+        return v.check_shape(name, v.as_float_array(name, theta), (self.dim,))
 
     def weights(self, theta) -> np.ndarray:
         """:math:`W`, shape ``(p, K - 1)``."""
         return self.check_theta(theta).reshape(self.n_features, self.n_classes - 1)
 
-    def _logits_and_lse(self, theta):
+    def _logits_and_lse(self, theta, name="theta"):
         """Full logits ``(N, K)`` (class 0 fixed at 0) and their log-sum-exp ``(N, 1)``."""
+        W = self.check_theta(theta, name).reshape(self.n_features, self.n_classes - 1)
         # class-major (K, N) layout: the reductions over the few classes run along whole rows
         full = np.zeros((self.n_classes, self.n_samples))
-        full[1:] = (self.features @ self.weights(theta)).T
-        top = full.max(axis=0)  # shift before exp: no overflow
-        lse = top + np.log(np.exp(full - top).sum(axis=0))
+        with v.quiet():
+            full[1:] = (self.features @ W).T
+            top = full.max(axis=0)  # shift before exp: no overflow
+            lse = top + np.log(np.exp(full - top).sum(axis=0))
+        v.check_result(lse, "the log-partition function", f"{name} and the features")
         return full.T, lse[:, None]
 
     def log_probs(self, theta) -> np.ndarray:
@@ -423,6 +461,10 @@ class SoftmaxRegression:
     def probs(self, theta) -> np.ndarray:
         r""":math:`\pi_c(x_n)`, shape ``(N, K)``."""
         return np.exp(self.log_probs(theta))
+
+    def _probs(self, theta, name):
+        full, lse = self._logits_and_lse(theta, name)
+        return np.exp(full - lse)
 
     def loss(self, theta) -> float:
         """Mean cross-entropy :math:`-\\frac1N\\sum_n \\log\\pi_{y_n}(x_n)`."""
@@ -482,7 +524,7 @@ class SoftmaxRegression:
 
     def kl(self, theta_p, theta_q) -> float:
         r"""Mean conditional KL :math:`\frac1N\sum_n \mathrm{KL}(\pi_p(x_n)\,\|\,\pi_q(x_n))`, whose Hessian in :math:`\theta_q` at :math:`\theta_p` is :math:`F(\theta_p)`."""
-        return float(np.mean(kl_probabilities(self.probs(theta_p), self.probs(theta_q))))
+        return float(np.mean(kl_probabilities(self._probs(theta_p, "theta_p"), self._probs(theta_q, "theta_q"))))
 
     def kfac_factors(self, theta) -> tuple[np.ndarray, np.ndarray]:
         r"""Kronecker factors :math:`F \approx A \otimes G` (K-FAC; Martens and Grosse, 2015, sec. 3).

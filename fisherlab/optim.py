@@ -97,12 +97,13 @@ def backtracking_line_search(
     LineSearchResult
     """
     theta = v.as_float_array("theta", theta)
-    if theta.ndim != 1:
-        raise ValueError(f"theta must have shape (d,), got {theta.shape}")
-    full_step = v.check_shape("full_step", v.as_float_array("full_step", full_step), theta.shape)
-    if not callable(accept):
-        raise ValueError(f"accept must be callable theta_new -> bool, got {type(accept).__name__}")
-    backtrack_coeff = float(v.check_open_interval("backtrack_coeff", backtrack_coeff, 0.0, 1.0))
+    if theta.ndim != 1 or theta.size == 0:
+        raise ValueError(f"theta must have shape (d,) with d >= 1, got {theta.shape}")
+    full_step = v.as_float_array("full_step", full_step)
+    if full_step.shape != theta.shape:
+        raise ValueError(f"full_step must have the shape of theta, {theta.shape}, got {full_step.shape}")
+    v.check_callable("accept", accept, "theta_new -> bool")
+    backtrack_coeff = v.check_open_interval("backtrack_coeff", backtrack_coeff, 0.0, 1.0, scalar=True)
     backtrack_iters = v.check_int("backtrack_iters", backtrack_iters, minimum=1)
     for k in range(backtrack_iters):
         fraction = backtrack_coeff**k
@@ -159,6 +160,7 @@ class OptimResult:
 
     def steps_to(self, loss_target: float) -> int | None:
         """First ``k`` with :math:`L(\\theta_k) \\le` ``loss_target``, or ``None`` if never."""
+        loss_target = v.check_scalar("loss_target", loss_target)
         hit = np.flatnonzero(self.losses <= loss_target)
         return int(hit[0]) if hit.size else None
 
@@ -179,12 +181,23 @@ def natural_gradient(model, theta, grad=None, *, fisher: str = "exact", damping:
     n_cg_iters : int
         CG iterations used (0 for the dense solver).
     """
-    if solver not in ("dense", "cg"):
-        raise ValueError(f"solver must be 'dense' or 'cg', got {solver!r}")
-    if fisher not in ("exact", "empirical", "ggn"):
-        raise ValueError(f"fisher must be 'exact', 'empirical' or 'ggn', got {fisher!r}")
+    v.check_choice("solver", solver, ("dense", "cg"))
+    v.check_choice("fisher", fisher, ("exact", "empirical", "ggn"))
     damping = linalg._check_damping(damping)
-    g = model.grad(theta) if grad is None else v.as_float_array("grad", grad)
+    curvature = "curvature_factors" if solver == "cg" else {"exact": "fisher_exact", "empirical": "fisher_empirical",
+                                                              "ggn": "ggn"}[fisher]
+    linalg._check_model(model, ("dim", "grad", curvature))
+    cg_iters = v.check_int("cg_iters", cg_iters, minimum=1)
+    tol = v.check_positive("tol", tol, scalar=True)
+    if grad is None:
+        g = model.grad(theta)
+    else:
+        g = v.as_float_array("grad", grad)
+        if g.shape != (model.dim,):
+            raise ValueError(f"grad must have shape ({model.dim},) like theta, got {g.shape}")
+        with v.quiet():
+            if not np.isfinite(np.linalg.norm(g)):
+                raise ValueError("grad must be of a size that float64 can handle: its norm overflows")
     if solver == "cg":
         op = linalg.FisherOperator.from_model(model, theta, fisher=fisher, damping=damping)
         res = linalg.cg(op, g, cg_iters=cg_iters, tol=tol)
@@ -277,16 +290,30 @@ def descend(
     -------
     OptimResult
     """
-    if method not in ("gd", "ngd"):
-        raise ValueError(f"method must be 'gd' or 'ngd', got {method!r}")
+    v.check_choice("method", method, ("gd", "ngd"))
+    linalg._check_model(model, ("dim", "loss", "grad", "kl"))
     theta = v.as_float_array("theta0", theta0).copy()
     if theta.shape != (model.dim,):
         raise ValueError(f"theta0 must have shape ({model.dim},), got {theta.shape}")
-    lr = float(v.check_positive("lr", lr))
+    lr = v.check_positive("lr", lr, scalar=True)
     n_steps = v.check_int("n_steps", n_steps, minimum=1)
-    armijo = float(v.check_open_interval("armijo", armijo, 0.0, 1.0))
-    loss = float(model.loss(theta))
-    grad = model.grad(theta)
+    v.check_choice("fisher", fisher, ("exact", "empirical", "ggn"))
+    damping = linalg._check_damping(damping)
+    v.check_choice("solver", solver, ("dense", "cg"))
+    cg_iters = v.check_int("cg_iters", cg_iters, minimum=1)
+    line_search = v.check_bool("line_search", line_search)
+    armijo = v.check_open_interval("armijo", armijo, 0.0, 1.0, scalar=True)
+    backtrack_coeff = v.check_open_interval("backtrack_coeff", backtrack_coeff, 0.0, 1.0, scalar=True)
+    backtrack_iters = v.check_int("backtrack_iters", backtrack_iters, minimum=1)
+    if loss_target is not None:
+        loss_target = v.check_scalar("loss_target", loss_target)
+    try:
+        loss = float(model.loss(theta))
+        grad = model.grad(theta)
+    except ValueError as exc:
+        raise ValueError(f"theta0 must be a point where the model's loss is defined: {exc}") from None
+    if not np.isfinite(loss):
+        raise ValueError(f"theta0 must be a point where the model's loss is finite, got loss {loss!r}")
     thetas, losses, grad_norms = [theta.copy()], [loss], [float(np.linalg.norm(grad))]
     step_norms, kls, fractions, iters = [], [], [], []
     status = "max_steps"

@@ -75,9 +75,9 @@ def test_operator_bad_inputs(rng):
     op, _ = _linear_operator(rng, d=4)
     with pytest.raises(ValueError, match="damping must be a float >= 0"):
         op.with_damping(-1.0)
-    with pytest.raises(ValueError, match=r"v must have shape \(4,\)"):
+    with pytest.raises(ValueError, match=r"vec must have shape \(4,\)"):
         op @ np.ones(3)
-    with pytest.raises(ValueError, match="v must be finite"):
+    with pytest.raises(ValueError, match="vec must be finite"):
         op @ np.array([1.0, np.nan, 0, 0])
     with pytest.raises(ValueError, match="dim must be >= 1"):
         FisherOperator(lambda v: v, lambda u: u, lambda u: u, dim=0)
@@ -212,7 +212,7 @@ def test_kronecker_operator_matches_kron(seed, p, m):
 
 def test_kronecker_operator_bad_inputs(rng):
     op = fl.linalg.KroneckerOperator(np.eye(2), np.eye(3))
-    with pytest.raises(ValueError, match=r"v must have shape \(6,\)"):
+    with pytest.raises(ValueError, match=r"vec must have shape \(6,\)"):
         op @ np.ones(5)
     with pytest.raises(ValueError, match="A must be a square matrix"):
         fl.linalg.KroneckerOperator(np.ones((2, 3)), np.eye(2))

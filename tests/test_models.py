@@ -226,7 +226,7 @@ def test_softmax_bad_inputs(rng):
     X = rng.normal(size=(5, 2))
     with pytest.raises(ValueError, match=r"labels must have shape \(5,\)"):
         SoftmaxRegression(X, [0, 1])
-    with pytest.raises(ValueError, match=r"labels must be in 0 .. 1"):
+    with pytest.raises(ValueError, match=r"labels must be in 0 .. n_classes - 1 = 1"):
         SoftmaxRegression(X, [0, 1, 2, 0, 1], n_classes=2)
     with pytest.raises(ValueError, match="labels must be integers"):
         SoftmaxRegression(X, [0, 1, 0.5, 0, 1])

@@ -43,15 +43,17 @@ class Family(abc.ABC):
     param_tex: tuple[str, ...] = (r"\theta",)
 
     # ---- validation ---------------------------------------------------------------------
-    def check_theta(self, theta) -> np.ndarray:
+    def check_theta(self, theta, name: str = "theta") -> np.ndarray:
         """``theta`` as a float array, checked against the parameter space.
 
-        Raises ``ValueError`` naming the parameter and its valid range.
+        Raises ``ValueError`` naming the argument (``name``) and its valid range, and
+        :class:`~fisherlab._validate.ArgumentTypeError` for a string, a complex number, ``None``.
         """
-        arr = v.as_float_array("theta", theta)
+        name = v.check_str("name", name)
+        arr = v.as_float_array(name, theta)
         if self.dim > 1 and (arr.ndim == 0 or arr.shape[-1] != self.dim):
             raise ValueError(
-                f"theta must have shape (..., {self.dim}) for ({', '.join(self.param_names)}), "
+                f"{name} must have shape (..., {self.dim}) for ({', '.join(self.param_names)}), "
                 f"got shape {arr.shape}"
             )
         return arr
@@ -62,6 +64,14 @@ class Family(abc.ABC):
         if arr.ndim > 1:
             raise ValueError(f"x must be a 1-D array of observations of shape (n,), got shape {arr.shape}")
         return np.atleast_1d(arr)
+
+    def _check_single(self, theta, name: str = "theta") -> np.ndarray:
+        """One parameter value: shape ``()`` for ``d == 1``, ``(d,)`` otherwise."""
+        theta = self.check_theta(theta, name)
+        want = () if self.dim == 1 else (self.dim,)
+        if theta.shape != want:
+            raise ValueError(f"{name} must be a single parameter value of shape {want}, got shape {theta.shape}")
+        return theta
 
     def _pair(self, theta, x):
         """Validated ``theta`` and ``x`` broadcast for elementwise formulas.
@@ -82,7 +92,9 @@ class Family(abc.ABC):
         Shape ``(..., n)``.
         """
         t, x = self._pair(theta, x)
-        return self._log_likelihood(t, x)
+        with v.quiet():
+            out = self._log_likelihood(t, x)
+        return v.check_result(out, "the log-likelihood", "theta and x")
 
     def score(self, theta, x) -> np.ndarray:
         r"""Score :math:`s(\theta; x) = \nabla_\theta \log p(x;\theta)` of each observation.
@@ -90,7 +102,9 @@ class Family(abc.ABC):
         Shape ``(..., n)`` for ``d == 1``, ``(..., n, d)`` otherwise.
         """
         t, x = self._pair(theta, x)
-        return self._score(t, x)
+        with v.quiet():
+            out = self._score(t, x)
+        return v.check_result(out, "the score", "theta and x")
 
     def hessian(self, theta, x) -> np.ndarray:
         r"""Second derivative :math:`\nabla^2_\theta \log p(x;\theta)` of each observation.
@@ -98,7 +112,9 @@ class Family(abc.ABC):
         Shape ``(..., n)`` for ``d == 1``, ``(..., n, d, d)`` otherwise.
         """
         t, x = self._pair(theta, x)
-        return self._hessian(t, x)
+        with v.quiet():
+            out = self._hessian(t, x)
+        return v.check_result(out, "the Hessian", "theta and x")
 
     def fisher_exact(self, theta) -> np.ndarray:
         r"""Exact Fisher information :math:`I(\theta) = \mathbb{E}[s s^\top] = -\mathbb{E}[\nabla^2 \ell]`.
@@ -106,29 +122,33 @@ class Family(abc.ABC):
         Shape ``(...)`` for ``d == 1``, ``(..., d, d)`` otherwise.
         """
         theta = self.check_theta(theta)
-        return self._fisher(theta)
+        with v.quiet():
+            out = self._fisher(theta)
+        return v.check_result(out, "the Fisher information", "theta")
 
     def sample(self, theta, n_samples: int, *, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n_samples`` i.i.d. observations from :math:`p(\\cdot;\\theta)`; shape ``(n_samples,)``.
 
         ``theta`` is one parameter value (a float for ``d == 1``, shape ``(d,)`` otherwise).
         """
-        theta = self.check_theta(theta)
-        if theta.shape != (() if self.dim == 1 else (self.dim,)):
-            raise ValueError(f"theta must be a single parameter value to sample from, got shape {theta.shape}")
+        theta = self._check_single(theta)
         n_samples = v.check_int("n_samples", n_samples, minimum=1)
         rng = v.check_generator("rng", rng)
-        return self._sample(theta, n_samples, rng)
+        with v.quiet():
+            out = self._sample(theta, n_samples, rng)
+        return v.check_result(out, "a sample", "theta")
 
     def mle(self, x) -> np.ndarray:
         """Maximum-likelihood estimate from observations ``x`` of shape ``(..., n)``; shape ``(...)``
-        for ``d == 1``, ``(..., d)`` otherwise. Batched: each row of ``x`` is one data set."""
+        for ``d == 1``, ``(..., d)`` otherwise. Batched: each row of ``x`` is one data set, and every
+        data set is validated (one observation or more each)."""
         arr = v.as_float_array("x", x)
         if arr.ndim == 0 or arr.shape[-1] < 1:
             raise ValueError(f"x must have at least one observation on its last axis, got shape {arr.shape}")
-        for row in np.reshape(arr, (-1, arr.shape[-1]))[:1]:
-            self.check_x(row)
-        return self._mle(arr)
+        self.check_x(arr.reshape(-1))  # every observation of every data set, not only the first
+        with v.quiet():
+            out = self._mle(arr)
+        return v.check_result(out, "the estimate", "x")
 
     def __repr__(self) -> str:
         settings = ", ".join(f"{k}={val!r}" for k, val in self._settings().items())

@@ -22,9 +22,11 @@ def softmax(theta) -> np.ndarray:
     Introduced in Chapter 2, "The Fisher information matrix".
     """
     theta = v.as_float_array("theta", theta)
-    if theta.ndim == 0:
-        raise ValueError("theta must have shape (..., k) with k >= 2 logits, got a scalar")
-    return np.exp(log_softmax(theta, axis=-1))
+    if theta.ndim == 0 or theta.shape[-1] < 1:
+        raise ValueError(f"theta must have shape (..., k) with k >= 1 logits, got shape {theta.shape}")
+    with v.quiet():
+        out = np.exp(log_softmax(theta, axis=-1))
+    return v.check_result(out, "softmax", "theta")
 
 
 class Categorical(Family):
@@ -119,7 +121,9 @@ class Categorical(Family):
         vec = v.as_float_array("vec", vec)
         if vec.ndim == 0 or vec.shape[-1] != self.k:
             raise ValueError(f"vec must have shape (..., {self.k}), got {vec.shape}")
-        return p * vec - p * np.sum(p * vec, axis=-1, keepdims=True)  # diag(p) v - p (p^T v)
+        with v.quiet():
+            out = p * vec - p * np.sum(p * vec, axis=-1, keepdims=True)  # diag(p) v - p (p^T v)
+        return v.check_result(out, "the Fisher-vector product", "vec")
 
     def _sample(self, theta, n_samples, rng):
         p = np.exp(log_softmax(theta))

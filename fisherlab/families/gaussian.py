@@ -61,23 +61,24 @@ class _VectorFamily(Family):
         x = self.check_x(x)
         if x.shape[0] < 2:
             raise ValueError(f"x must hold at least 2 observations, got {x.shape[0]}")
-        return self._mle(x)
+        with v.quiet():
+            out = self._mle(x)
+        return v.check_result(out, "the estimate", "x")
 
     def sample(self, theta, n_samples: int, *, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n_samples`` i.i.d. observation vectors; shape ``(n_samples, k)``.
 
         ``theta`` is one parameter value of shape ``(dim,)``.
         """
-        theta = self.check_theta(theta)
-        if theta.shape != (self.dim,):
-            raise ValueError(f"theta must be a single parameter value of shape ({self.dim},), got shape {theta.shape}")
-        n_samples = v.check_int("n_samples", n_samples, minimum=1)
-        rng = v.check_generator("rng", rng)
-        return self._sample(theta, n_samples, rng)
+        return super().sample(theta, n_samples, rng=rng)
 
     def mean_cov(self, theta) -> tuple[np.ndarray, np.ndarray]:
         """Mean ``(..., k)`` and covariance ``(..., k, k)`` of :math:`p(\\cdot;\\theta)`."""
-        return self._mean_cov(self.check_theta(theta))
+        theta = self.check_theta(theta)
+        with v.quiet():
+            mean, cov = self._mean_cov(theta)
+        v.check_result(cov, "the covariance", "theta")
+        return mean, cov
 
 
 class GaussianMean(_VectorFamily):
@@ -170,7 +171,7 @@ class GaussianMean(_VectorFamily):
 
         self.check_theta(theta)
         vec = v.as_float_array("vec", vec)
-        if vec.ndim not in (1, 2) or vec.shape[0] != self.k:
+        if vec.ndim not in (1, 2) or vec.shape[0] != self.k or vec.size == 0:
             raise ValueError(f"vec must have shape ({self.k},) or ({self.k}, m), got {vec.shape}")
         return cho_solve((self._chol, True), vec)
 
@@ -257,7 +258,11 @@ class GaussianDiagonal(_VectorFamily):
         return mu + np.exp(lam) * rng.standard_normal((n_samples, self.k))
 
     def _mle(self, x):
-        return np.concatenate([x.mean(axis=0), np.log(x.std(axis=0))])
+        std = x.std(axis=0)
+        if np.any(std == 0):
+            raise ValueError(f"x must vary in every coordinate (the MLE of sigma is 0 in coordinate "
+                             f"{int(np.flatnonzero(std == 0)[0])}, where log sigma = -inf)")
+        return np.concatenate([x.mean(axis=0), np.log(std)])
 
     def fisher_vp(self, theta, vec) -> np.ndarray:
         r"""Matrix-free Fisher-vector product: :math:`F v = (v_\mu / \sigma^2,\; 2 v_\lambda)`.
@@ -279,9 +284,11 @@ class GaussianDiagonal(_VectorFamily):
         if vec.ndim == 0 or vec.shape[-1] != self.dim:
             raise ValueError(f"vec must have shape (..., {self.dim}), got {vec.shape}")
         k = self.k
-        inv_var = np.exp(-2 * theta[..., k:])  # 1 / sigma^2
-        scale = np.concatenate([inv_var, np.full_like(inv_var, 2.0)], axis=-1)
-        return scale * vec
+        with v.quiet():
+            inv_var = np.exp(-2 * theta[..., k:])  # 1 / sigma^2
+            scale = np.concatenate([inv_var, np.full_like(inv_var, 2.0)], axis=-1)
+            out = scale * vec
+        return v.check_result(out, "the Fisher-vector product", "theta and vec")
 
     def _mean_cov(self, theta):
         mu, lam = self._split(theta)
@@ -469,4 +476,11 @@ class GaussianFull(_VectorFamily):
     def _mle(self, x):
         mean = x.mean(axis=0)
         cov = np.cov(x, rowvar=False, bias=True).reshape(self.k, self.k)
+        if not np.all(np.isfinite(cov)):
+            raise ValueError("x must be of a size that float64 can handle: its sample covariance overflowed")
+        try:
+            np.linalg.cholesky(cov)
+        except np.linalg.LinAlgError:
+            raise ValueError(f"x must span all {self.k} dimensions: its sample covariance is singular, "
+                             "so the MLE of the covariance is not positive definite") from None
         return self.theta_from_mean_cov(mean, cov)

@@ -41,7 +41,7 @@ class NormalMean(Family):
     param_tex = (r"\mu",)
 
     def __init__(self, sigma: float = 1.0):
-        self.sigma = float(v.check_positive("sigma", sigma))
+        self.sigma = v.check_positive("sigma", sigma, scalar=True)
 
     def _settings(self):
         return {"sigma": self.sigma}
@@ -84,9 +84,9 @@ class NormalMeanScale(Family):
     param_names = ("mu", "sigma")
     param_tex = (r"\mu", r"\sigma")
 
-    def check_theta(self, theta):
-        arr = super().check_theta(theta)
-        v.check_positive("sigma (theta[..., 1])", arr[..., 1])
+    def check_theta(self, theta, name: str = "theta"):
+        arr = super().check_theta(theta, name)
+        v.check_positive(f"sigma ({name}[..., 1])", arr[..., 1])
         return arr
 
     def _log_likelihood(self, t, x):
@@ -134,8 +134,8 @@ class Bernoulli(Family):
     param_names = ("p",)
     param_tex = ("p",)
 
-    def check_theta(self, theta):
-        return v.check_probability("p", theta)
+    def check_theta(self, theta, name: str = "theta"):
+        return v.check_probability(f"p ({v.check_str('name', name)})", theta)
 
     def check_x(self, x):
         arr = super().check_x(x)
@@ -175,8 +175,8 @@ class Poisson(Family):
     param_names = ("lam",)
     param_tex = (r"\lambda",)
 
-    def check_theta(self, theta):
-        return v.check_positive("lam", theta)
+    def check_theta(self, theta, name: str = "theta"):
+        return v.check_positive(f"lam ({v.check_str('name', name)})", theta)
 
     def check_x(self, x):
         arr = super().check_x(x)
@@ -197,7 +197,12 @@ class Poisson(Family):
     def _fisher(self, lam):
         return 1 / lam
 
+    #: the largest rate numpy's Poisson sampler accepts (numpy/random/_common.pyx, POISSON_LAM_MAX)
+    LAM_MAX_SAMPLE = 9.2e18
+
     def _sample(self, lam, n_samples, rng):
+        if lam > self.LAM_MAX_SAMPLE:
+            raise ValueError(f"lam (theta) must be <= {self.LAM_MAX_SAMPLE:.3g} to sample, got {float(lam)!r}")
         return rng.poisson(float(lam), size=n_samples).astype(np.float64)
 
     def _mle(self, x):
@@ -237,8 +242,8 @@ class StudentTLocation(Family):
     param_tex = (r"\mu",)
 
     def __init__(self, df: float = 1.0, scale: float = 1.0):
-        self.df = float(v.check_positive("df", df))
-        self.scale = float(v.check_positive("scale", scale))
+        self.df = v.check_positive("df", df, scalar=True)
+        self.scale = v.check_positive("scale", scale, scalar=True)
 
     def _settings(self):
         return {"df": self.df, "scale": self.scale}

@@ -34,6 +34,7 @@ from .. import linalg, optim
 from . import envs as _envs
 from . import mdp as _mdp
 from .estimators import LinearValue, gae, polynomial_features
+from .policies import Policy
 from .rollouts import collect
 
 __all__ = ["Config", "LocalModel", "exact_model", "sampled_model", "StepInfo", "policy_update",
@@ -72,20 +73,18 @@ class Config:
     """Standardise the advantages of each batch (run)."""
 
     def __post_init__(self):
-        if self.algo not in ALGOS:
-            raise ValueError(f"algo must be one of {ALGOS}, got {self.algo!r}")
-        v.check_positive("delta", self.delta)
-        v.check_positive("lr", self.lr)
-        if self.damping < 0:
-            raise ValueError(f"damping must be >= 0, got {self.damping!r}")
-        v.check_int("cg_iters", self.cg_iters, minimum=1)
-        v.check_open_interval("backtrack_coeff", self.backtrack_coeff, 0.0, 1.0)
-        v.check_int("backtrack_iters", self.backtrack_iters, minimum=1)
-        v.check_open_interval("gamma", self.gamma, 0.0, 1.0)
-        if not 0.0 <= self.lam <= 1.0:
-            raise ValueError(f"lam must be in [0, 1], got {self.lam!r}")
-        v.check_int("num_envs", self.num_envs, minimum=1)
-        v.check_int("n_steps", self.n_steps, minimum=1)
+        v.check_choice("algo", self.algo, ALGOS)
+        self.delta = v.check_positive("delta", self.delta, scalar=True)
+        self.lr = v.check_positive("lr", self.lr, scalar=True)
+        self.damping = v.check_nonnegative("damping", self.damping, scalar=True)
+        self.cg_iters = v.check_int("cg_iters", self.cg_iters, minimum=1)
+        self.backtrack_coeff = v.check_open_interval("backtrack_coeff", self.backtrack_coeff, 0.0, 1.0, scalar=True)
+        self.backtrack_iters = v.check_int("backtrack_iters", self.backtrack_iters, minimum=1)
+        self.gamma = v.check_open_interval("gamma", self.gamma, 0.0, 1.0, scalar=True)
+        self.lam = v.check_closed_interval("lam", self.lam, 0.0, 1.0, scalar=True)
+        self.num_envs = v.check_int("num_envs", self.num_envs, minimum=1)
+        self.n_steps = v.check_int("n_steps", self.n_steps, minimum=1)
+        self.normalize_advantages = v.check_bool("normalize_advantages", self.normalize_advantages)
 
 
 @dataclass
@@ -109,12 +108,22 @@ class LocalModel:
     surrogate_gain: Callable[[np.ndarray], float]
     mean_kl: Callable[[np.ndarray], float]
 
+    def __post_init__(self):
+        grad = v.as_float_array("grad", self.grad)
+        if grad.ndim != 1 or grad.size == 0:
+            raise ValueError(f"grad must have shape (d,) with d >= 1, got {grad.shape}")
+        self.grad = grad
+        v.check_callable("fvp", self.fvp, "v -> F v")
+        v.check_callable("surrogate_gain", self.surrogate_gain, "theta -> float")
+        v.check_callable("mean_kl", self.mean_kl, "theta -> float")
+
 
 def exact_model(mdp, policy, theta) -> LocalModel:
     r"""The exact local model on a finite MDP: exact gradient, :math:`F_\rho`, surrogate and KL.
 
     Introduced in Chapter 5, "TRPO".
     """
+    _mdp.check_policy_for(mdp, policy)
     theta = policy.check_theta(theta).copy()
     S = np.arange(mdp.n_states)
     d_old = mdp.state_distribution(_mdp.policy_table(mdp, policy, theta))
@@ -145,10 +154,22 @@ def sampled_model(policy, theta, states, actions, advantages, log_probs=None) ->
 
     Introduced in Chapter 5, "TRPO".
     """
+    v.check_instance("policy", policy, Policy, "a fisherlab policy (e.g. fisherlab.rl.TabularSoftmax(S, A))")
     theta = policy.check_theta(theta).copy()
     states = policy.check_states(states)
+    actions = policy.check_actions(actions, len(states))
+    n = len(states)
     adv = v.as_float_array("advantages", advantages)
-    lp_old = policy.log_prob(theta, states, actions) if log_probs is None else np.asarray(log_probs)
+    if adv.shape != (n,):
+        raise ValueError(f"advantages must have shape ({n},), one per state, got {adv.shape}")
+    if log_probs is None:
+        lp_old = policy.log_prob(theta, states, actions)
+    else:  # a NaN here would make every surrogate NaN and TRPO reject every step
+        lp_old = v.as_float_array("log_probs", log_probs)
+        if lp_old.shape != (n,):
+            raise ValueError(f"log_probs must have shape ({n},), one per state, got {lp_old.shape}")
+        if policy.discrete and np.any(lp_old > 0):
+            raise ValueError(f"log_probs must be <= 0 (log-probabilities of actions), got {lp_old.max()!r}")
     scores = policy.score(theta, states, actions)
     F = policy.fisher_operator(theta, states)
     return LocalModel(
@@ -183,7 +204,7 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
 
     Introduced in Chapter 5, "TRPO".
     """
-    theta = v.as_float_array("theta", theta)
+    theta, model, config = _check_update(theta, model, config)
     g = model.grad
     n_cg = 0
     if config.algo == "pg":
@@ -214,6 +235,16 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
         grad_norm=float(np.linalg.norm(g)), step_norm=float(np.linalg.norm(theta_new - theta)),
         n_backtracks=int(n_back), step_fraction=float(frac), accepted=bool(ok), cg_iters=int(n_cg))
     return theta_new, info
+
+
+def _check_update(theta, model, config):
+    """The arguments of :func:`policy_update`: a ``LocalModel``, a ``Config``, ``theta`` shaped like the gradient."""
+    v.check_instance("model", model, LocalModel, "a LocalModel (from exact_model or sampled_model)")
+    v.check_instance("config", config, Config, "a fisherlab.rl.algorithms.Config")
+    theta = v.as_float_array("theta", theta)
+    if theta.shape != model.grad.shape:
+        raise ValueError(f"theta must have the shape of model.grad, {model.grad.shape}, got {theta.shape}")
+    return theta, model, config
 
 
 @dataclass
@@ -258,6 +289,7 @@ class History:
 
     def steps_to(self, target: float) -> int | None:
         """Environment steps when ``eval_returns`` first reached ``target`` (None if never)."""
+        target = v.check_scalar("target", target)
         ev = np.asarray(self.eval_returns, dtype=float)
         hit = np.flatnonzero(ev >= target)
         return int(np.asarray(self.env_steps)[hit[0]]) if hit.size else None
@@ -280,9 +312,11 @@ def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None
 
     Introduced in Chapter 5, "TRPO".
     """
-    config = Config() if config is None else config
+    config = Config() if config is None else v.check_instance("config", config, Config, "a fisherlab.rl.algorithms.Config")
+    _mdp.check_policy_for(mdp, policy)
     n_iters = v.check_int("n_iters", n_iters, minimum=0)
-    theta = policy.check_theta(theta0).copy()
+    progress = v.check_bool("progress", progress)
+    theta = policy.check_theta(theta0, "theta0").copy()
     hist = History(config.algo)
     hist.thetas.append(theta.copy())
     hist.returns.append(_mdp.exact_objective(mdp, policy, theta))
@@ -333,13 +367,21 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
     progress : bool
         Show a tqdm progress bar (for interactive use; off in the course's stored outputs).
     """
-    config = Config() if config is None else config
+    config = Config() if config is None else v.check_instance("config", config, Config, "a fisherlab.rl.algorithms.Config")
+    _envs.check_env(env)
+    _envs.check_policy_for_env(env, policy)
     total_steps = v.check_int("total_steps", total_steps, minimum=1)
     rng = v.check_generator("rng", rng)
     eval_every = v.check_int("eval_every", eval_every, minimum=0)
+    eval_episodes = v.check_int("eval_episodes", eval_episodes, minimum=1)
+    eval_until = None if eval_until is None else v.check_scalar("eval_until", eval_until)
+    stop_at = None if stop_at is None else v.check_scalar("stop_at", stop_at)
+    progress = v.check_bool("progress", progress)
+    if value is not None:
+        v.check_instance("value", value, LinearValue, "a LinearValue baseline (fisherlab.rl.estimators)")
     if env.num_envs != config.num_envs:
         raise ValueError(f"env.num_envs must equal config.num_envs = {config.num_envs}, got {env.num_envs}")
-    theta = policy.init_theta() if theta0 is None else policy.check_theta(theta0).copy()
+    theta = policy.init_theta() if theta0 is None else policy.check_theta(theta0, "theta0").copy()
     if value is None:
         if isinstance(env, _envs.FiniteMDPEnv):
             value = LinearValue(np.eye(env.mdp.n_states))

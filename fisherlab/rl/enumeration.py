@@ -28,7 +28,7 @@ import numpy as np
 
 from .. import _validate as v
 from . import second_order as so
-from .mdp import FiniteMDP, policy_table
+from .mdp import FiniteMDP, check_mdp, check_policy_for, policy_table
 from .rollouts import Episodes
 
 __all__ = ["Enumeration", "enumerate_trajectories", "exact_objective_h", "exact_gradient_h"]
@@ -49,8 +49,14 @@ class Enumeration:
     """
 
     def __init__(self, mdp: FiniteMDP, traj: Episodes, env_log_prob: np.ndarray):
-        self.mdp = mdp
-        self.traj = traj
+        self.mdp = check_mdp(mdp)
+        self.traj = v.check_instance("traj", traj, Episodes, "an Episodes (the trajectories)")
+        env_log_prob = v.as_float_array("env_log_prob", env_log_prob)
+        if env_log_prob.shape != (traj.n_episodes,):
+            raise ValueError(f"env_log_prob must have shape ({traj.n_episodes},), one per trajectory, "
+                             f"got {env_log_prob.shape}")
+        if np.any(env_log_prob > 0):
+            raise ValueError(f"env_log_prob must be <= 0 (log-probabilities), got {env_log_prob.max()!r}")
         self.env_log_prob = env_log_prob
 
     @property
@@ -61,17 +67,29 @@ class Enumeration:
         return f"Enumeration({self.mdp.name}, H={self.traj.horizon}, M={self.n_trajectories})"
 
     # ---- probabilities and expectations -------------------------------------------------------
+    def _check(self, policy, theta):
+        """The policy fits the MDP; theta fits the policy."""
+        check_policy_for(self.mdp, policy)
+        return policy.check_theta(theta)
+
     def probs(self, policy, theta) -> np.ndarray:
         r""":math:`p(\tau|\pi_\theta)` of every trajectory; shape ``(M,)``; sums to 1."""
-        log_pi = so._per_step(policy, theta, self.traj, "log_prob").sum(axis=1)
-        return np.exp(self.env_log_prob + log_pi)
+        theta = self._check(policy, theta)
+        with v.quiet():
+            log_pi = so._per_step(policy, theta, self.traj, "log_prob").sum(axis=1)
+            out = np.exp(self.env_log_prob + log_pi)
+        v.check_result(log_pi, "log p(tau)", "theta")
+        return out
 
     def expect(self, policy, theta, values) -> np.ndarray:
         r""":math:`\mathbb E_{\tau\sim p(\cdot|\pi_\theta)}[f(\tau)]` for ``values`` :math:`f(\tau)` of shape ``(M, ...)``."""
-        values = np.asarray(values, dtype=np.float64)
+        theta = self._check(policy, theta)
+        values = v.as_float_array("values", values)
         if values.shape[:1] != (self.n_trajectories,):
             raise ValueError(f"values must have a leading axis of length M = {self.n_trajectories}, got {values.shape}")
-        return np.tensordot(self.probs(policy, theta), values, axes=1)
+        with v.quiet():
+            out = np.tensordot(self.probs(policy, theta), values, axes=1)
+        return v.check_result(out, "the expectation", "values")
 
     def objective(self, policy, theta) -> float:
         r""":math:`J_H(\theta) = \mathbb E[\sum_{t<H}\gamma^t r_t]`."""
@@ -79,16 +97,23 @@ class Enumeration:
 
     def gradient(self, policy, theta) -> np.ndarray:
         r""":math:`\nabla J_H(\theta) = \mathbb E[g(\tau,\theta)]`; shape ``(d,)``."""
+        theta = self._check(policy, theta)
         return self.expect(policy, theta, so.gradient_estimate(policy, theta, self.traj))
 
     def hessian(self, policy, theta, *, first_term: bool = True) -> np.ndarray:
         r""":math:`\mathbb E[B(\tau,\theta)]`, equal to :math:`\nabla^2 J_H(\theta)` with the first term; ``(d, d)``."""
+        theta = self._check(policy, theta)
+        first_term = v.check_bool("first_term", first_term)
         return self.expect(policy, theta, so.hessian_estimate(policy, theta, self.traj, first_term=first_term))
 
     def hessian_vector(self, policy, theta, vec, *, first_term: bool = True) -> np.ndarray:
         r""":math:`\mathbb E[B(\tau,\theta)\,v]`, matrix-free; shape ``(d,)``."""
-        return self.expect(policy, theta, so.hessian_vector_estimate(policy, theta, self.traj, vec,
-                                                                     first_term=first_term))
+        theta = self._check(policy, theta)
+        vec = policy.check_theta(vec, "vec")
+        first_term = v.check_bool("first_term", first_term)
+        with v.quiet():
+            terms = so.hessian_vector_estimate(policy, theta, self.traj, vec, first_term=first_term)
+        return self.expect(policy, theta, v.check_result(terms, "B v", "vec"))
 
     def hessian_reinforce(self, policy, theta) -> np.ndarray:
         r"""The REINFORCE form :math:`\mathbb E[R(\tau)(\nabla\log p\,\nabla\log p^\top + \nabla^2\log p)]`; ``(d, d)``.
@@ -96,6 +121,7 @@ class Enumeration:
         Equal to :math:`\nabla^2 J_H` by differentiating :math:`\sum_\tau p\,R` twice; an
         independent check of :meth:`hessian`.
         """
+        theta = self._check(policy, theta)
         R = self.traj.returns()
         s = so.log_prob_gradient(policy, theta, self.traj)
         states, actions = self.traj.flat()
@@ -105,12 +131,18 @@ class Enumeration:
 
     def gradient_variance(self, policy, theta) -> float:
         r""":math:`\mathbb E\lVert g - \nabla J_H\rVert^2`, exactly (the trace of the covariance of :math:`g`)."""
+        theta = self._check(policy, theta)
         g = so.gradient_estimate(policy, theta, self.traj)
         mean = self.expect(policy, theta, g)
         return float(self.expect(policy, theta, ((g - mean) ** 2).sum(axis=1)))
 
     def hessian_variance(self, policy, theta, *, ord=2) -> float:
         r""":math:`\mathbb E\lVert B - \nabla^2 J_H\rVert^2` in the matrix norm ``ord`` (2: spectral; 'fro')."""
+        theta = self._check(policy, theta)
+        if isinstance(ord, bool) or not (ord in (1, -1, 2, -2, "fro", "nuc") or (
+                isinstance(ord, float) and np.isinf(ord))):
+            raise ValueError(f"ord must be a matrix norm order: 2 (spectral), 'fro', 'nuc', 1, -1, -2, inf, -inf; "
+                             f"got {ord!r}")
         B = so.hessian_estimate(policy, theta, self.traj)
         mean = self.expect(policy, theta, B)
         return float(self.expect(policy, theta, np.linalg.norm(B - mean, ord=ord, axis=(1, 2)) ** 2))
@@ -131,8 +163,7 @@ def enumerate_trajectories(mdp: FiniteMDP, horizon: int, *, max_trajectories: in
     max_trajectories : int
         Upper bound on :math:`(SA)^H`.
     """
-    if not isinstance(mdp, FiniteMDP):
-        raise ValueError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+    check_mdp(mdp)
     H = v.check_int("horizon", horizon, minimum=1)
     S, A = mdp.n_states, mdp.n_actions
     cap = v.check_int("max_trajectories", max_trajectories, minimum=1)
@@ -146,7 +177,10 @@ def enumerate_trajectories(mdp: FiniteMDP, horizon: int, *, max_trajectories: in
         logp = np.log(mdp.rho)
         logP = np.log(mdp.P)
     keep = np.isfinite(logp)
+    # the start states with rho > 0, each with an empty action history (defect 1 of issue 17: the
+    # actions were allocated for all S states, so any rho with a zero broke the concatenation below)
     states, logp = states[keep], logp[keep]
+    actions = actions[keep]
     for t in range(H):
         # choose a_t for every branch
         n = len(states)
@@ -178,6 +212,7 @@ def exact_objective_h(mdp: FiniteMDP, policy, theta, horizon: int) -> float:
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
+    check_policy_for(mdp, policy)
     H = _check_horizon(horizon)
     pi = policy_table(mdp, policy, theta)
     P_pi, r_pi = mdp.transition_matrix(pi), mdp.reward_vector(pi)
@@ -200,6 +235,7 @@ def exact_gradient_h(mdp: FiniteMDP, policy, theta, horizon: int) -> np.ndarray:
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
+    check_policy_for(mdp, policy)
     H = _check_horizon(horizon)
     pi = policy_table(mdp, policy, theta)
     S, A = pi.shape

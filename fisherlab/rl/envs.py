@@ -28,6 +28,45 @@ from .mdp import FiniteMDP
 __all__ = ["FiniteMDPEnv", "CartPole", "evaluate"]
 
 
+def check_env(env, name: str = "env"):
+    """A vectorised environment: ``num_envs``, ``reset``, ``step`` and ``clone`` (a ``TypeError``
+    naming the argument otherwise)."""
+    needs = ("num_envs", "reset", "step", "clone")
+    missing = [a for a in needs if not hasattr(env, a)]
+    if missing:
+        raise v.ArgumentTypeError(
+            f"{name} must be a vectorised environment (fisherlab.rl.envs.FiniteMDPEnv, CartPole) with "
+            f"{', '.join(needs)}; got {type(env).__name__}, which has no {missing[0]}")
+    return env
+
+
+def check_policy_for_env(env, policy, name: str = "policy"):
+    """``policy`` is a fisherlab policy whose actions and states fit ``env``: the same number of
+    actions, and its state check accepts the environment's observations (a ``TypeError`` for
+    another kind of object, a ``ValueError`` naming ``policy`` for one that does not fit)."""
+    from .policies import Policy
+
+    v.check_instance(name, policy, Policy, "a fisherlab policy (e.g. fisherlab.rl.LinearSoftmax(2, n_features=4))")
+    n_actions = getattr(env, "n_actions", None)
+    if n_actions is not None:
+        if not policy.discrete:
+            raise ValueError(f"{name} must be a discrete (softmax) policy for an environment with {n_actions} "
+                             f"actions, got {policy!r}")
+        if policy.n_actions != n_actions:
+            raise ValueError(f"{name}.n_actions must equal env.n_actions = {n_actions}, got {policy.n_actions}")
+    if isinstance(env, FiniteMDPEnv):
+        states = np.arange(env.mdp.n_states)
+    elif hasattr(env, "obs_dim"):
+        states = np.zeros((1, env.obs_dim))
+    else:
+        return policy
+    try:
+        policy.check_states(states)
+    except ValueError as exc:
+        raise ValueError(f"{name} must accept the observations of the environment: {exc}") from None
+    return policy
+
+
 class _VectorEnv:
     """Shared bookkeeping: episode returns and lengths, the reset mask."""
 
@@ -68,8 +107,7 @@ class FiniteMDPEnv(_VectorEnv):
     """
 
     def __init__(self, mdp: FiniteMDP, num_envs: int = 8, *, horizon: int = 100):
-        if not isinstance(mdp, FiniteMDP):
-            raise ValueError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+        v.check_instance("mdp", mdp, FiniteMDP, "a FiniteMDP (e.g. fisherlab.rl.river_swim())")
         self.mdp = mdp
         self.num_envs = v.check_int("num_envs", num_envs, minimum=1)
         self.horizon = v.check_int("horizon", horizon, minimum=1)
@@ -101,6 +139,8 @@ class FiniteMDPEnv(_VectorEnv):
         if self._rng is None:
             raise ValueError("call reset(rng=...) before step")
         a = v.check_index_array("actions", actions, self.n_actions)
+        if a.shape != (self.num_envs,):
+            raise ValueError(f"actions must have shape ({self.num_envs},) (one per copy), got {a.shape}")
         s = self.state
         rewards = self.mdp.R[s, a]
         nxt = self._draw(self._cdf[s, a], self.num_envs)
@@ -152,9 +192,7 @@ class CartPole(_VectorEnv):
     def __init__(self, num_envs: int = 16, *, max_episode_steps: int = 500, backend: str = "numpy"):
         self.num_envs = v.check_int("num_envs", num_envs, minimum=1)
         self.max_episode_steps = v.check_int("max_episode_steps", max_episode_steps, minimum=1)
-        if backend not in ("numpy", "gymnasium"):
-            raise ValueError(f"backend must be 'numpy' or 'gymnasium', got {backend!r}")
-        self.backend = backend
+        self.backend = v.check_choice("backend", backend, ("numpy", "gymnasium"))
         if backend == "gymnasium":
             import gymnasium  # the one place fisherlab needs gymnasium
 
@@ -219,9 +257,9 @@ class CartPole(_VectorEnv):
         """One step of every copy; see the module docstring for the autoreset convention."""
         if not self._started:
             raise ValueError("call reset(rng=...) before step")
-        a = np.asarray(actions, dtype=np.int64)
-        if a.shape != (self.num_envs,) or (a >> 1).any():  # a >> 1 is 0 exactly for a in {0, 1}
-            raise ValueError(f"actions must be integers in [0, 1] of shape ({self.num_envs},), got {a!r}")
+        a = v.check_index_array("actions", actions, 2)  # 0.7 is an error, never truncated to 0
+        if a.shape != (self.num_envs,):
+            raise ValueError(f"actions must be integers in [0, 1] of shape ({self.num_envs},), got shape {a.shape}")
         if self.backend == "gymnasium":
             obs, rewards, terminated, truncated, _ = self._env.step(a)
             rewards = rewards.astype(np.float64)
@@ -246,11 +284,14 @@ def evaluate(env, policy, theta, *, n_episodes: int = 20, rng: np.random.Generat
 
     Introduced in Chapter 5, "TRPO".
     """
+    check_env(env)
+    check_policy_for_env(env, policy)
+    theta = policy.check_theta(theta)
     n = v.check_int("n_episodes", n_episodes, minimum=1)
     rng = v.check_generator("rng", rng)
+    deterministic = v.check_bool("deterministic", deterministic)
     ev = env.clone(n)
     obs = ev.reset(rng=rng)
-    theta = policy.check_theta(theta)
     policy.check_states(obs)
     # validated once above; inside the loop the environment's own observations need no check
     act = (lambda o: policy._mode(theta, o)) if deterministic else (lambda o: policy._sample(theta, o, rng))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate as v
+from ..estimators import _z_score
 from .rollouts import Episodes
 
 __all__ = ["VectorEstimate", "reinforce", "gpomdp", "fisher_vector_product_mc", "LinearValue",
@@ -61,18 +62,43 @@ class VectorEstimate:
         return self.terms.shape[0]
 
     def z_score(self, exact) -> np.ndarray:
-        """``(value - exact) / stderr``: roughly standard normal when the estimator is unbiased."""
-        return (self.value - np.asarray(exact)) / self.stderr
+        """``(value - exact) / stderr``: roughly standard normal when the estimator is unbiased.
+
+        ``exact`` has shape ``(d,)``; where the standard error is 0 the z-score is 0 if the
+        estimate equals ``exact`` and ±inf otherwise.
+        """
+        return _z_score(self.value, self.stderr, exact)
 
 
-def _estimate(terms, method):
+def _estimate(terms, method, names="theta and episodes"):
     n = terms.shape[0]
-    stderr = terms.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(terms.shape[1], np.inf)
-    return VectorEstimate(terms.mean(axis=0), stderr, terms, method)
+    with v.quiet():
+        stderr = terms.std(axis=0, ddof=1) / np.sqrt(n) if n > 1 else np.full(terms.shape[1], np.inf)
+        value = terms.mean(axis=0)
+    v.check_result(terms, "the per-episode terms", names)
+    if n > 1:
+        v.check_result(stderr, "the standard error", names)
+    return VectorEstimate(value, stderr, terms, method)
+
+
+def check_policy_episodes(policy, episodes, name: str = "policy"):
+    """``policy`` is a fisherlab policy that accepts the states and actions of ``episodes`` (an
+    :class:`~fisherlab.rl.rollouts.Episodes`); ``TypeError`` for other kinds of object."""
+    from .policies import Policy
+
+    v.check_instance(name, policy, Policy, "a fisherlab policy (e.g. fisherlab.rl.TabularSoftmax(S, A))")
+    v.check_instance("episodes", episodes, Episodes, "an Episodes (from sample_episodes or sample_env)")
+    states, actions = episodes.flat()
+    try:
+        policy.check_actions(actions, len(policy.check_states(states)))
+    except ValueError as exc:
+        raise ValueError(f"{name} must accept the states and actions of the episodes: {exc}") from None
+    return policy
 
 
 def _scores(policy, theta, ep: Episodes) -> np.ndarray:
     # per-step scores (N, H, d), zero at the masked steps after an episode ended
+    check_policy_episodes(policy, ep)
     states, actions = ep.flat()
     return policy.score(theta, states, actions).reshape(ep.rewards.shape + (-1,)) * ep.mask[:, :, None]
 
@@ -100,14 +126,18 @@ def gpomdp(policy, theta, episodes: Episodes, *, baseline=None) -> VectorEstimat
     G = episodes.rewards_to_go()
     if baseline is not None:
         b = v.as_float_array("baseline", baseline)
+        n_states = _n_states(policy)
         if b.shape == G.shape:
             G = G - b
-        elif b.ndim == 1:
+        elif b.ndim == 1 and n_states is not None and b.shape == (n_states,):
             G = G - b[episodes.states]
         else:
-            raise ValueError(f"baseline must have shape (S,) or {G.shape}, got {b.shape}")
+            want = f"(S,) = ({n_states},) or " if n_states is not None else ""
+            raise ValueError(f"baseline must have shape {want}(N, H) = {G.shape}, got {b.shape}")
     weights = episodes.discounts * G  # gamma^t (G_t - b(s_t)), (N, H)
-    return _estimate(np.einsum("nh,nhd->nd", weights, psi), "gpomdp" if baseline is None else "gpomdp+baseline")
+    with v.quiet():
+        terms = np.einsum("nh,nhd->nd", weights, psi)
+    return _estimate(terms, "gpomdp" if baseline is None else "gpomdp+baseline", "theta, episodes and baseline")
 
 
 def fisher_vector_product_mc(policy, theta, episodes: Episodes, vec) -> VectorEstimate:
@@ -124,7 +154,17 @@ def fisher_vector_product_mc(policy, theta, episodes: Episodes, vec) -> VectorEs
     psi = _scores(policy, theta, episodes)
     vec = policy.check_theta(vec, "vec")
     w = (1 - episodes.gamma) * episodes.discounts
-    return _estimate(np.einsum("h,nhd,nh->nd", w, psi, psi @ vec), "fisher-vector (scores)")
+    with v.quiet():
+        terms = np.einsum("h,nhd,nh->nd", w, psi, psi @ vec)
+    return _estimate(terms, "fisher-vector (scores)", "theta, episodes and vec")
+
+
+def _n_states(policy):
+    """The number of integer states a policy indexes (tabular, or a feature table), else None."""
+    if hasattr(policy, "n_states"):
+        return policy.n_states
+    table = getattr(getattr(policy, "_x", None), "table", None)
+    return None if table is None else table.shape[0]
 
 
 def polynomial_features(degree: int = 2):
@@ -166,14 +206,24 @@ class LinearValue:
     """
 
     def __init__(self, features, *, ridge: float = 1e-3):
+        if not callable(features):
+            if features is None or isinstance(features, (str, bytes)):
+                raise v.ArgumentTypeError(f"features must be a callable states -> (n, k) or a table (S, k), "
+                                          f"got {type(features).__name__}")
+            features = v.as_float_array("features", features)
+            if features.ndim != 2 or 0 in features.shape:
+                raise ValueError(f"features must be a table of shape (S, k) with S, k >= 1, got {features.shape}")
         self.features = features
-        self.ridge = float(v.check_positive("ridge", ridge))
+        self.ridge = v.check_positive("ridge", ridge, scalar=True)
         self.w = None
 
     def _phi(self, states):
         if callable(self.features):
-            return self.features(states)
-        return np.asarray(self.features)[np.asarray(states)]
+            phi = v.as_float_array("features(states)", self.features(states))
+            if phi.ndim != 2:
+                raise ValueError(f"features(states) must return shape (n, k), got {phi.shape}")
+            return phi
+        return self.features[v.check_index_array("states", states, self.features.shape[0])]
 
     def predict(self, states) -> np.ndarray:
         """:math:`\\hat V(s)` for each state; zeros before the first fit."""
@@ -183,9 +233,13 @@ class LinearValue:
     def fit(self, states, targets) -> "LinearValue":
         """Ridge regression of ``targets`` (n,) on the features of ``states``."""
         phi = self._phi(states)
-        y = v.check_shape("targets", v.as_float_array("targets", targets), (phi.shape[0],))
-        A = phi.T @ phi + self.ridge * len(y) * np.eye(phi.shape[1])
-        self.w = np.linalg.solve(A, phi.T @ y)
+        y = v.as_float_array("targets", targets)
+        if y.shape != (phi.shape[0],):
+            raise ValueError(f"targets must have shape ({phi.shape[0]},), one per entry of states, got {y.shape}")
+        with v.quiet():
+            A = phi.T @ phi + self.ridge * len(y) * np.eye(phi.shape[1])
+            w = np.linalg.solve(A, phi.T @ y)
+        self.w = v.check_result(w, "the fitted weights", "states and targets")
         return self
 
 
@@ -218,12 +272,11 @@ def gae(rewards, values, terminated, truncated, *, gamma: float, lam: float) -> 
         raise ValueError(f"rewards must have shape (T, N), got {r.shape}")
     T, N = r.shape
     V = v.check_shape("values", v.as_float_array("values", values), (T + 1, N))
-    term = v.check_shape("terminated", np.asarray(terminated, dtype=bool), (T, N))
-    trunc = v.check_shape("truncated", np.asarray(truncated, dtype=bool), (T, N))
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-    lam = float(v.as_float_array("lam", lam))
-    if not 0.0 <= lam <= 1.0:
-        raise ValueError(f"lam must be in [0, 1], got {lam!r}")
+    # booleans, or 0 and 1: 0.5, NaN or 'no' are errors, never truthy
+    term = v.check_shape("terminated", v.check_bool_array("terminated", terminated), (T, N))
+    trunc = v.check_shape("truncated", v.check_bool_array("truncated", truncated), (T, N))
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    lam = v.check_closed_interval("lam", lam, 0.0, 1.0, scalar=True)
     delta = r + gamma * np.where(term, 0.0, V[1:]) - V[:-1]
     carry = gamma * lam * ~(term | trunc)
     adv = np.empty((T, N))

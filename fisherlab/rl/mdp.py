@@ -77,15 +77,17 @@ class FiniteMDP:
 
     def __init__(self, P, R, gamma: float, rho, *, name: str = "mdp"):
         P = v.as_float_array("P", P)
-        if P.ndim != 3 or P.shape[0] != P.shape[2]:
-            raise ValueError(f"P must have shape (S, A, S), got {P.shape}")
+        if P.ndim != 3 or P.shape[0] != P.shape[2] or P.shape[0] < 1 or P.shape[1] < 1:
+            raise ValueError(f"P must have shape (S, A, S) with S, A >= 1, got {P.shape}")
         self.P = v.check_probability_vector("P", P)
         S, A, _ = P.shape
         self.R = v.check_shape("R", v.as_float_array("R", R), (S, A))
-        self.gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
+        self.gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
         rho = v.check_shape("rho", v.as_float_array("rho", rho), (S,))
         self.rho = v.check_probability_vector("rho", rho)
-        self.name = str(name)
+        self.name = v.check_str("name", name)
+        with v.quiet():  # r_max / (1 - gamma) bounds every value; it must be a float
+            v.check_result(np.max(np.abs(self.R)) / (1 - self.gamma), "r_max / (1 - gamma)", "R and gamma")
 
     @property
     def n_states(self) -> int:
@@ -142,7 +144,8 @@ class FiniteMDP:
 
         Shape ``(S,)``; sums to 1. ``rho`` defaults to the MDP's initial distribution.
         """
-        rho = self.rho if rho is None else v.check_probability_vector("rho", v.check_shape("rho", rho, (self.n_states,)))
+        rho = self.rho if rho is None else v.check_probability_vector(
+            "rho", v.check_shape("rho", v.as_float_array("rho", rho), (self.n_states,)))
         P_pi = self.transition_matrix(pi)
         # d^T (I - gamma P_pi) = (1 - gamma) rho^T  <=>  (I - gamma P_pi)^T d = (1 - gamma) rho
         return np.linalg.solve((np.eye(self.n_states) - self.gamma * P_pi).T, (1 - self.gamma) * rho)
@@ -152,14 +155,26 @@ class FiniteMDP:
         return float(self.rho @ self.value(pi))
 
     def optimal_value(self, *, tol: float = 1e-12, max_iters: int = 100_000) -> np.ndarray:
-        r"""Optimal values :math:`V^\star` by value iteration (to ``tol`` in sup norm); shape ``(S,)``."""
+        r"""Optimal values :math:`V^\star` by value iteration; shape ``(S,)``.
+
+        Iterates :math:`V \leftarrow \max_a (r + \gamma P V)` from 0 until two iterates differ by
+        less than ``tol`` (> 0) in sup norm, which puts :math:`V` within
+        :math:`\gamma\,\text{tol}/(1-\gamma)` of :math:`V^\star` (Puterman, 1994, Theorem 6.3.1).
+        Raises ``ValueError`` when that has not happened after ``max_iters`` (>= 1) iterations:
+        a value that has not converged is never returned as :math:`V^\star`.
+        """
+        tol = v.check_positive("tol", tol, scalar=True)
+        max_iters = v.check_int("max_iters", max_iters, minimum=1)
         V = np.zeros(self.n_states)
+        change = np.inf
         for _ in range(max_iters):
             V_new = (self.R + self.gamma * self.P @ V).max(axis=1)
-            if np.max(np.abs(V_new - V)) < tol:
+            change = float(np.max(np.abs(V_new - V)))
+            if change < tol:
                 return V_new
             V = V_new
-        return V
+        raise ValueError(f"max_iters = {max_iters} value-iteration steps did not reach tol = {tol:g} "
+                         f"(last change {change:.3g}); raise max_iters or tol")
 
     def optimal_objective(self) -> float:
         r""":math:`J^\star = \rho^\top V^\star`, the best return any policy can reach."""
@@ -188,8 +203,12 @@ def random_mdp(n_states: int, n_actions: int, *, rng: np.random.Generator, gamma
     S = v.check_int("n_states", n_states, minimum=1)
     A = v.check_int("n_actions", n_actions, minimum=2)
     rng = v.check_generator("rng", rng)
-    c = float(v.check_positive("concentration", concentration))
-    P = rng.dirichlet(np.full(S, c), size=(S, A))
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    c = v.check_positive("concentration", concentration, scalar=True)
+    with v.quiet():
+        P = rng.dirichlet(np.full(S, c), size=(S, A))
+    if not np.all(np.isfinite(P)) or np.any(np.abs(P.sum(axis=-1) - 1) > 1e-9):
+        raise ValueError(f"concentration must be large enough for numpy's Dirichlet sampler, got {c!r}")
     R = rng.random((S, A))
     rho = rng.dirichlet(np.ones(S))
     return FiniteMDP(P, R, gamma, rho, name=f"random({S}x{A})")
@@ -210,6 +229,12 @@ def river_swim(n_states: int = 6, *, gamma: float = 0.95, small_reward: float = 
     Introduced in Chapter 5, "TRPO".
     """
     S = v.check_int("n_states", n_states, minimum=3)
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    small_reward = v.check_scalar("small_reward", small_reward)
+    large_reward = v.check_scalar("large_reward", large_reward)
+    with v.quiet():
+        v.check_result(max(abs(small_reward), abs(large_reward)) / (1 - gamma), "r_max / (1 - gamma)",
+                       "small_reward, large_reward and gamma")
     P = np.zeros((S, 2, S))
     for s in range(S):
         P[s, 0, max(s - 1, 0)] = 1.0  # left: always succeeds
@@ -243,9 +268,10 @@ def gridworld(size: int = 4, *, slip: float = 0.1, gamma: float = 0.9) -> Finite
     Introduced in Chapter 5, "TRPO".
     """
     n = v.check_int("size", size, minimum=2)
-    slip = float(v.as_float_array("slip", slip))
+    slip = v.check_scalar("slip", slip)
     if not 0.0 <= slip < 1.0:
         raise ValueError(f"slip must be in [0, 1), got {slip!r}")
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
     S = n * n
     goal = S - 1
     P = np.zeros((S, 4, S))
@@ -287,6 +313,7 @@ def short_corridor(*, gamma: float = 0.9) -> FiniteMDP:
 
     Introduced in Chapter 6, "Policy-gradient convergence".
     """
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
     P = np.zeros((4, 2, 4))
     P[0, 0, 0] = P[0, 1, 1] = 1.0  # state 0: left stays, right moves on
     P[1, 0, 2] = P[1, 1, 0] = 1.0  # state 1: switched
@@ -316,15 +343,43 @@ def _all_states(mdp: FiniteMDP) -> np.ndarray:
     return np.arange(mdp.n_states)
 
 
+def check_mdp(mdp, name: str = "mdp") -> FiniteMDP:
+    """``mdp`` is a :class:`FiniteMDP` (a ``TypeError`` naming the argument otherwise)."""
+    return v.check_instance(name, mdp, FiniteMDP, "a FiniteMDP (e.g. fisherlab.rl.river_swim())")
+
+
+def check_policy_for(mdp: FiniteMDP, policy, name: str = "policy"):
+    """``policy`` is a discrete fisherlab policy over the actions of ``mdp`` that accepts its
+    integer states ``0 .. S-1``: a ``TypeError`` for another kind of object, a ``ValueError``
+    naming ``policy`` for one that does not fit the MDP."""
+    from .policies import Policy
+
+    check_mdp(mdp)
+    v.check_instance(name, policy, Policy, "a fisherlab policy (e.g. fisherlab.rl.TabularSoftmax(S, A))")
+    if not policy.discrete:
+        raise ValueError(f"{name} must be a discrete (softmax) policy for a finite MDP, got {policy!r}")
+    if policy.n_actions != mdp.n_actions:
+        raise ValueError(f"{name}.n_actions must equal mdp.n_actions = {mdp.n_actions}, got {policy.n_actions}")
+    try:
+        policy.check_states(_all_states(mdp))
+    except ValueError as exc:
+        raise ValueError(f"{name} must accept the {mdp.n_states} states 0 .. {mdp.n_states - 1} of the MDP: {exc}") from None
+    return policy
+
+
 def policy_table(mdp: FiniteMDP, policy, theta) -> np.ndarray:
     r"""The table :math:`\pi_\theta(a|s)` of shape ``(S, A)`` of a discrete policy on ``mdp``."""
-    if policy.n_actions != mdp.n_actions:
-        raise ValueError(f"policy.n_actions must equal mdp.n_actions = {mdp.n_actions}, got {policy.n_actions}")
-    return policy.probs(theta, _all_states(mdp))
+    return _table(mdp, policy, theta, "theta")
+
+
+def _table(mdp, policy, theta, name):
+    check_policy_for(mdp, policy)
+    return policy.probs(policy.check_theta(theta, name), _all_states(mdp))
 
 
 def exact_objective(mdp: FiniteMDP, policy, theta) -> float:
     r""":math:`J(\theta) = \rho^\top V^{\pi_\theta}`. Introduced in Chapter 5, "TRPO"."""
+    check_policy_for(mdp, policy)
     return mdp.objective(policy_table(mdp, policy, theta))
 
 
@@ -346,6 +401,7 @@ def exact_gradient(mdp: FiniteMDP, policy, theta) -> np.ndarray:
 
     Introduced in Chapter 5, "TRPO".
     """
+    check_policy_for(mdp, policy)
     pi = policy_table(mdp, policy, theta)
     d = mdp.state_distribution(pi)
     adv = mdp.advantage(pi)
@@ -369,12 +425,14 @@ def exact_fisher(mdp: FiniteMDP, policy, theta) -> np.ndarray:
 
     Introduced in Chapter 5, "TRPO".
     """
+    check_policy_for(mdp, policy)
     d = mdp.state_distribution(policy_table(mdp, policy, theta))
     return policy.fisher(theta, _all_states(mdp), weights=d)
 
 
 def exact_fisher_vector_product(mdp: FiniteMDP, policy, theta, vec) -> np.ndarray:
     r"""Matrix-free :math:`F_\rho(\theta)\,v`; shape ``(d,)``. Dense twin: :func:`exact_fisher`."""
+    check_policy_for(mdp, policy)
     d = mdp.state_distribution(policy_table(mdp, policy, theta))
     return policy.fisher_vector_product(theta, _all_states(mdp), vec, weights=d)
 
@@ -392,10 +450,11 @@ def exact_surrogate(mdp: FiniteMDP, policy, theta_old, theta) -> float:
 
     Introduced in Chapter 5, "TRPO".
     """
-    pi_old = policy_table(mdp, policy, theta_old)
+    check_policy_for(mdp, policy)
+    pi_old = _table(mdp, policy, theta_old, "theta_old")
     d_old = mdp.state_distribution(pi_old)
     adv_old = mdp.advantage(pi_old)
-    pi_new = policy_table(mdp, policy, theta)
+    pi_new = _table(mdp, policy, theta, "theta")
     return float(np.sum(d_old[:, None] * pi_new * adv_old) / (1 - mdp.gamma))
 
 
@@ -405,5 +464,6 @@ def exact_mean_kl(mdp: FiniteMDP, policy, theta_old, theta) -> float:
 
     Introduced in Chapter 5, "TRPO".
     """
-    d_old = mdp.state_distribution(policy_table(mdp, policy, theta_old))
+    check_policy_for(mdp, policy)
+    d_old = mdp.state_distribution(_table(mdp, policy, theta_old, "theta_old"))
     return float(d_old @ policy.kl(theta_old, theta, _all_states(mdp)))

@@ -64,11 +64,17 @@ class Policy(abc.ABC):
 
     # ---- validation -------------------------------------------------------------------------
     def check_theta(self, theta, name: str = "theta") -> np.ndarray:
-        """``theta`` as a float array of shape ``(d,)``."""
-        return v.check_shape(name, v.as_float_array(name, theta), (self.dim,))
+        """``theta`` as a float array of shape ``(d,)``; errors name ``name``."""
+        name = v.check_str("name", name)
+        arr = v.as_float_array(name, theta)
+        if arr.shape != (self.dim,):
+            raise ValueError(f"{name} must have shape ({self.dim},), the number of parameters of the policy "
+                             f"{self!r}, got {arr.shape}")
+        return arr
 
     def check_weights(self, weights, n: int) -> np.ndarray:
         """State weights ``(n,)``, non-negative; ``None`` means ``1/n`` each."""
+        n = v.check_int("n", n, minimum=1)
         if weights is None:
             return np.full(n, 1.0 / n)
         w = v.check_shape("weights", v.as_float_array("weights", weights), (n,))
@@ -87,28 +93,41 @@ class Policy(abc.ABC):
         return np.zeros(self.dim)
 
     # ---- public API ---------------------------------------------------------------------
+    @staticmethod
+    def _finite(what, names, fn, *args):
+        """``fn(*args)`` with overflow warnings silenced, and a clear error naming ``names`` if
+        the result is not finite (arguments too large for float64) instead of a NaN."""
+        with v.quiet():
+            out = fn(*args)
+        return v.check_result(out, what, names)
+
     def log_prob(self, theta, states, actions) -> np.ndarray:
         r""":math:`\log\pi_\theta(a_i|s_i)`; shape ``(n,)``."""
         theta, states = self.check_theta(theta), self.check_states(states)
-        return self._log_prob(theta, states, self.check_actions(actions, len(states)))
+        actions = self.check_actions(actions, len(states))
+        return self._finite("log pi", "theta, states and actions", self._log_prob, theta, states, actions)
 
     def score(self, theta, states, actions) -> np.ndarray:
         r"""Scores :math:`\nabla_\theta\log\pi_\theta(a_i|s_i)`; shape ``(n, d)``."""
         theta, states = self.check_theta(theta), self.check_states(states)
-        return self._score(theta, states, self.check_actions(actions, len(states)))
+        actions = self.check_actions(actions, len(states))
+        return self._finite("the score", "theta, states and actions", self._score, theta, states, actions)
 
     def hessian_log_prob(self, theta, states, actions) -> np.ndarray:
         r"""Hessians :math:`\nabla^2_\theta\log\pi_\theta(a_i|s_i)`; shape ``(n, d, d)`` (dense twin
         of :meth:`hvp_log_prob`)."""
         theta, states = self.check_theta(theta), self.check_states(states)
-        return self._hessian(theta, states, self.check_actions(actions, len(states)))
+        actions = self.check_actions(actions, len(states))
+        return self._finite("the Hessian", "theta, states and actions", self._hessian, theta, states, actions)
 
     def hvp_log_prob(self, theta, states, actions, vec) -> np.ndarray:
         r"""Per-sample Hessian-vector products :math:`\nabla^2_\theta\log\pi_\theta(a_i|s_i)\,v`;
         shape ``(n, d)``. Matrix-free."""
         theta, states = self.check_theta(theta), self.check_states(states)
         actions = self.check_actions(actions, len(states))
-        return self._hvp(theta, states, actions, self.check_theta(vec, "vec"))
+        vec = self.check_theta(vec, "vec")
+        return self._finite("the Hessian-vector product", "theta, states, actions and vec", self._hvp,
+                            theta, states, actions, vec)
 
     def fisher_vector_product(self, theta, states, vec, *, weights=None) -> np.ndarray:
         r"""Matrix-free :math:`\big(\sum_i w_i F(s_i;\theta)\big) v`; shape ``(d,)``.
@@ -119,12 +138,14 @@ class Policy(abc.ABC):
         """
         theta, states = self.check_theta(theta), self.check_states(states)
         w = self.check_weights(weights, len(states))
-        return self._fvp(theta, states, self.check_theta(vec, "vec"), w)
+        vec = self.check_theta(vec, "vec")
+        return self._finite("F v", "theta, states, vec and weights", self._fvp, theta, states, vec, w)
 
     def fisher(self, theta, states, *, weights=None) -> np.ndarray:
         r"""Dense :math:`\sum_i w_i F(s_i;\theta)`; shape ``(d, d)`` (twin of :meth:`fisher_vector_product`)."""
         theta, states = self.check_theta(theta), self.check_states(states)
-        return self._fisher(theta, states, self.check_weights(weights, len(states)))
+        w = self.check_weights(weights, len(states))
+        return self._finite("the Fisher matrix", "theta, states and weights", self._fisher, theta, states, w)
 
     def fisher_operator(self, theta, states, *, weights=None, damping: float = 0.0) -> linalg.FisherOperator:
         r""":math:`\sum_i w_i F(s_i;\theta) + \lambda I` as a :class:`fisherlab.linalg.FisherOperator`.
@@ -140,20 +161,24 @@ class Policy(abc.ABC):
     def kl(self, theta_old, theta, states) -> np.ndarray:
         r""":math:`D_\mathrm{KL}(\pi_{\theta_\text{old}}(\cdot|s_i)\,\|\,\pi_\theta(\cdot|s_i))`; shape ``(n,)``."""
         theta_old, theta = self.check_theta(theta_old, "theta_old"), self.check_theta(theta)
-        return self._kl(theta_old, theta, self.check_states(states))
+        states = self.check_states(states)
+        return self._finite("the KL divergence", "theta_old, theta and states", self._kl, theta_old, theta, states)
 
     def entropy(self, theta, states) -> np.ndarray:
         r"""Entropy of :math:`\pi_\theta(\cdot|s_i)` in nats; shape ``(n,)``."""
-        return self._entropy(self.check_theta(theta), self.check_states(states))
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("the entropy", "theta and states", self._entropy, theta, states)
 
     def sample(self, theta, states, *, rng: np.random.Generator) -> np.ndarray:
         r"""One action per state, :math:`a_i\sim\pi_\theta(\cdot|s_i)`."""
         rng = v.check_generator("rng", rng)
-        return self._sample(self.check_theta(theta), self.check_states(states), rng)
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("a sampled action", "theta and states", self._sample, theta, states, rng)
 
     def mode(self, theta, states) -> np.ndarray:
         """The deterministic action of each state (most probable action, or the mean)."""
-        return self._mode(self.check_theta(theta), self.check_states(states))
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("the mode", "theta and states", self._mode, theta, states)
 
     # ---- to implement -------------------------------------------------------------------
     @abc.abstractmethod
@@ -214,14 +239,16 @@ class _StateFeatures:
             self.n_in = v.check_int("n_features", n_features, minimum=1)
             self.fn = features
         else:
+            if isinstance(features, (str, bytes)):
+                raise v.ArgumentTypeError(f"features must be None, a table (S, k) or a callable, got {type(features).__name__}")
             table = v.as_float_array("features", features)
-            if table.ndim != 2:
-                raise ValueError(f"features must be a table of shape (S, k), got shape {table.shape}")
+            if table.ndim != 2 or table.shape[0] < 1 or table.shape[1] < 1:
+                raise ValueError(f"features must be a table of shape (S, k) with S, k >= 1, got shape {table.shape}")
             if n_features is not None and n_features != table.shape[1]:
                 raise ValueError(f"n_features must equal features.shape[1] = {table.shape[1]}, got {n_features}")
             self.table = table
             self.n_in = table.shape[1]
-        self.bias = bool(bias)
+        self.bias = v.check_bool("bias", bias)
         self.k = self.n_in + int(self.bias)
 
     def check(self, states):
@@ -272,6 +299,7 @@ class _Softmax(Policy):
     n_actions: int
 
     def check_actions(self, actions, n):
+        n = v.check_int("n", n, minimum=0)
         a = v.check_index_array("actions", actions, self.n_actions)
         if a.shape[0] != n:
             raise ValueError(f"actions must have shape ({n},) like states, got {a.shape}")
@@ -279,11 +307,13 @@ class _Softmax(Policy):
 
     def logits(self, theta, states) -> np.ndarray:
         """Logits of each state; shape ``(n, A)``."""
-        return self._logits(self.check_theta(theta), self.check_states(states))
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("the logits", "theta and states", self._logits, theta, states)
 
     def probs(self, theta, states) -> np.ndarray:
         r"""Action probabilities :math:`\pi_\theta(\cdot|s_i)`; shape ``(n, A)``."""
-        return np.exp(_log_softmax(self._logits(self.check_theta(theta), self.check_states(states))))
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("the probabilities", "theta and states", self._probs, theta, states)
 
     def _logits(self, theta, states):
         return self._jvp(states, theta)
@@ -479,8 +509,11 @@ class LinearGaussian(Policy):
         self._x = _StateFeatures(n_features, features, bias)
         self.n_features = self._x.k
         self.action_dim = v.check_int("action_dim", action_dim, minimum=1)
-        self.log_std0 = np.broadcast_to(v.as_float_array("log_std", log_std), (self.action_dim,)).copy()
-        self.learn_log_std = bool(learn_log_std)
+        log_std = v.as_float_array("log_std", log_std)
+        if log_std.shape not in ((), (self.action_dim,)):
+            raise ValueError(f"log_std must be a number or have shape ({self.action_dim},) (action_dim), got {log_std.shape}")
+        self.log_std0 = np.broadcast_to(log_std, (self.action_dim,)).copy()
+        self.learn_log_std = v.check_bool("learn_log_std", learn_log_std)
         self.n_mean = self.n_features * self.action_dim
         self.dim = self.n_mean + (self.action_dim if self.learn_log_std else 0)
 
@@ -496,6 +529,7 @@ class LinearGaussian(Policy):
         return self._x.check(states)
 
     def check_actions(self, actions, n):
+        n = v.check_int("n", n, minimum=0)
         a = v.as_float_array("actions", actions)
         if a.ndim == 1 and self.action_dim == 1:
             a = a[:, None]
@@ -508,8 +542,8 @@ class LinearGaussian(Policy):
 
     def mean(self, theta, states) -> np.ndarray:
         r"""Mean action :math:`\mu(s) = W^\top x(s)`; shape ``(n, m)``."""
-        W, _ = self._split(self.check_theta(theta))
-        return self._x(self.check_states(states)) @ W
+        theta, states = self.check_theta(theta), self.check_states(states)
+        return self._finite("the mean action", "theta and states", self._mode, theta, states)
 
     def _log_prob(self, theta, states, actions):
         W, log_std = self._split(theta)

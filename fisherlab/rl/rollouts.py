@@ -21,20 +21,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate as v
-from .mdp import FiniteMDP
+from .envs import check_env, check_policy_for_env
+from .mdp import FiniteMDP, check_policy_for
 
 __all__ = ["Episodes", "sample_episodes", "sample_env", "Batch", "collect", "discounted_cumsum"]
 
 
 def discounted_cumsum(rewards, gamma: float) -> np.ndarray:
-    r"""Rewards-to-go along the last axis: :math:`G_t = \sum_{h\ge t}\gamma^{h-t} r_h`; same shape."""
+    r"""Rewards-to-go along the last axis: :math:`G_t = \sum_{h\ge t}\gamma^{h-t} r_h`; same shape.
+
+    ``rewards`` has shape ``(..., H)`` (at least 1-D); ``gamma`` is in [0, 1] (1: undiscounted).
+    """
     r = v.as_float_array("rewards", rewards)
+    if r.ndim == 0:
+        raise ValueError("rewards must have shape (..., H) with a time axis, got a scalar")
+    gamma = v.check_closed_interval("gamma", gamma, 0.0, 1.0, scalar=True)
     out = np.empty_like(r)
     acc = np.zeros(r.shape[:-1])
-    for t in range(r.shape[-1] - 1, -1, -1):
-        acc = r[..., t] + gamma * acc
-        out[..., t] = acc
-    return out
+    with v.quiet():
+        for t in range(r.shape[-1] - 1, -1, -1):
+            acc = r[..., t] + gamma * acc
+            out[..., t] = acc
+    return v.check_result(out, "the rewards-to-go", "rewards")
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,26 @@ class Episodes:
     mask: np.ndarray | None = None
 
     def __post_init__(self):
+        rewards = v.as_float_array("rewards", self.rewards)
+        if rewards.ndim != 2 or 0 in rewards.shape:
+            raise ValueError(f"rewards must have shape (N, H) with N, H >= 1, got {rewards.shape}")
+        lead = rewards.shape
+        for name in ("states", "actions"):
+            value = getattr(self, name)
+            v.as_float_array(name, value)  # real and finite; integer states keep their dtype below
+            arr = np.asarray(value)
+            if arr.shape[:2] != lead:
+                raise ValueError(f"{name} must have shape (N, H) = {lead} or (N, H, dim) like rewards, got {arr.shape}")
+            object.__setattr__(self, name, arr)
+        object.__setattr__(self, "rewards", rewards)
+        object.__setattr__(self, "gamma", v.check_open_interval("gamma", self.gamma, 0.0, 1.0, scalar=True))
         if self.mask is None:
-            object.__setattr__(self, "mask", np.ones(self.rewards.shape))
+            mask = np.ones(lead)
+        else:
+            mask = v.check_bool_array("mask", self.mask).astype(np.float64)
+            if mask.shape != lead:
+                raise ValueError(f"mask must have shape (N, H) = {lead} like rewards, got {mask.shape}")
+        object.__setattr__(self, "mask", mask)
 
     @property
     def n_episodes(self) -> int:
@@ -119,6 +145,8 @@ def sample_episodes(mdp: FiniteMDP, policy, theta, *, n_episodes: int, horizon: 
 
     Introduced in Chapter 5, "TRPO".
     """
+    check_policy_for(mdp, policy)  # a policy over the MDP's states and actions (else actions go missing)
+    theta = policy.check_theta(theta)
     N = v.check_int("n_episodes", n_episodes, minimum=1)
     H = v.check_int("horizon", horizon, minimum=1)
     rng = v.check_generator("rng", rng)
@@ -161,9 +189,12 @@ def sample_env(env, policy, theta, *, n_episodes: int, horizon: int, gamma: floa
 
     Introduced in Chapter 6, "Policy-gradient convergence".
     """
+    check_env(env)
+    check_policy_for_env(env, policy)
+    theta = policy.check_theta(theta)
     N = v.check_int("n_episodes", n_episodes, minimum=1)
     H = v.check_int("horizon", horizon, minimum=1)
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
     rng = v.check_generator("rng", rng)
     ev = env.clone(N)
     obs = ev.reset(rng=rng)
@@ -227,6 +258,10 @@ def collect(env, policy, theta, n_steps: int, *, rng: np.random.Generator) -> Ba
 
     Introduced in Chapter 5, "TRPO".
     """
+    check_env(env)
+    if getattr(env, "obs", None) is None:
+        raise ValueError("env must be reset before collect (call env.reset(rng=...) once)")
+    check_policy_for_env(env, policy)
     T = v.check_int("n_steps", n_steps, minimum=1)
     rng = v.check_generator("rng", rng)
     theta = policy.check_theta(theta)

@@ -1,0 +1,967 @@
+"""The table of the bad-input sweep: a valid call of every public callable of fisherlab and the
+kind of each of its arguments (see ``sweep_api.py`` for the kinds and the bad values of each).
+
+``CASES`` holds the swept callables, ``EXEMPT`` the public callables with nothing to sweep (with
+the reason), ``LATER`` those of the modules being rewritten in another branch (covered when they
+land).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import fisherlab as fl
+from fisherlab import divergences as dv
+from fisherlab import estimators as est
+from fisherlab import linalg, models, optim
+from fisherlab.rl import algorithms as alg
+from fisherlab.rl import enumeration as enu
+from fisherlab.rl import envs
+from fisherlab.rl import estimators as rle
+from fisherlab.rl import mdp as M
+from fisherlab.rl import policies as pol
+from fisherlab.rl import rollouts as ro
+
+from sweep_api import (BOOL, BOOLARRAY, CALLABLE, CHOICE, PROBVEC, RNG, SPD, STR, Arg, Case, custom,
+                       index, integer, nonneg, obj, pos, prob, real, skip, unit)
+
+CASES: dict[str, Case] = {}
+
+
+def case(qualname, make, /, **args):
+    if qualname in CASES:  # pragma: no cover - a slip in the table
+        raise AssertionError(f"{qualname} listed twice")
+    CASES[qualname] = Case(qualname, make, args)
+
+
+def g(seed=0):
+    return np.random.default_rng(seed)
+
+
+# ---- objects of the wrong kind, and the argument kinds that use them ---------------------------
+def _a_policy():
+    return pol.TabularSoftmax(2, 2)
+
+
+def _a_family():
+    return fl.NormalMean()
+
+
+FAMILY = obj("must be a fisherlab Family", wrong=_a_policy())
+POLICY = obj("must be a fisherlab policy", wrong=_a_family())
+MDP = obj("must be a FiniteMDP", wrong=_a_policy())
+ENV = obj("must be a vectorised environment", wrong=M.river_swim(3))
+MODEL = obj("must be a fisherlab model", wrong=_a_family())
+EPISODES = obj("must be an Episodes", wrong=_a_policy())
+SCALAR_POS = pos("scalar")
+SCALAR_REAL = real("scalar")
+SCALAR_NONNEG = nonneg("scalar")
+SCALAR_PROB = prob("scalar")
+BASE = pos("scalar", optional=True, extra=(("1.0", 1.0),))
+NODES = integer(2, extra=(("201 (above 200)", 201),))
+
+
+# ---- families -----------------------------------------------------------------------------------
+_X1 = np.array([0.1, -0.3, 1.2])
+_XV = np.array([[0.1, -0.3], [1.2, 0.4], [-0.7, 0.9]])
+_COV = np.array([[2.0, 0.3], [0.3, 1.0]])
+
+
+def _x_scalar(**extra):
+    """x of shape (n,) for a one-parameter family (a scalar is one observation)."""
+    return real(extra=(("2-D x", _X1[None, :, None]),) + tuple(extra.items()))
+
+
+_X_VEC = real(extra=(("shape (3, 3)", np.ones((3, 3))), ("3-D x", _XV[None]), ("scalar x", 0.5)))
+
+# name: (constructor, its kwargs and kinds, theta and its kind, x and its kind, single-theta probe)
+FAMILIES = {
+    "fisherlab.families.scalar.NormalMean": (
+        fl.NormalMean, {"sigma": (2.0, SCALAR_POS)}, (0.5, real()), (_X1, _x_scalar())),
+    "fisherlab.families.scalar.NormalMeanScale": (
+        fl.NormalMeanScale, {}, (np.array([0.5, 1.5]),
+                                 real("last", extra=(("sigma <= 0", np.array([0.5, -1.0])),))),
+        (_X1, _x_scalar())),
+    "fisherlab.families.scalar.Bernoulli": (
+        fl.Bernoulli, {}, (0.3, prob()),
+        (np.array([0.0, 1.0, 1.0]), _x_scalar(**{"x = 0.5": [0.0, 0.5], "x = 2": [2.0, 1.0]}))),
+    "fisherlab.families.scalar.Poisson": (
+        fl.Poisson, {}, (2.0, pos()),
+        (np.array([0.0, 3.0, 1.0]), _x_scalar(**{"x = -1": [-1.0, 2.0], "x = 1.5": [1.5, 2.0]}))),
+    "fisherlab.families.scalar.StudentTLocation": (
+        fl.StudentTLocation, {"df": (3.0, SCALAR_POS), "scale": (2.0, SCALAR_POS)}, (0.5, real()),
+        (_X1, _x_scalar())),
+    "fisherlab.families.scalar.CauchyLocation": (
+        fl.CauchyLocation, {"scale": (1.5, SCALAR_POS)}, (0.5, real()), (_X1, _x_scalar())),
+    "fisherlab.families.gaussian.GaussianMean": (
+        fl.GaussianMean, {"cov": (_COV, Arg("spd", extra=(("1 x 1", [[1.0]]),)))},
+        (np.array([0.1, -0.2]), real("last")), (_XV, _X_VEC)),
+    "fisherlab.families.gaussian.GaussianDiagonal": (
+        fl.GaussianDiagonal, {"k": (2, integer(1))}, (np.array([0.1, -0.2, 0.3, -0.1]), real("last")),
+        (_XV, _X_VEC)),
+    "fisherlab.families.gaussian.GaussianFull": (
+        fl.GaussianFull, {"k": (2, integer(1))}, (np.array([0.1, -0.2, 0.3, -0.1, 0.4]), real("last")),
+        (_XV, _X_VEC)),
+    "fisherlab.families.categorical.Categorical": (
+        fl.Categorical, {"k": (3, integer(2))}, (np.array([0.2, -0.5, 1.0]), real("last")),
+        (np.array([0.0, 2.0, 1.0]), _x_scalar(**{"x = 3": [0.0, 3.0], "x = 0.5": [0.5, 1.0],
+                                                  "x = -1": [-1.0, 1.0]}))),
+}
+
+
+def _family_cases():
+    for name, (cls, ctor, (theta, theta_arg), (x, x_arg)) in FAMILIES.items():
+        kw = {k: v for k, (v, _) in ctor.items()}
+
+        def fam(cls=cls, kw=kw):
+            return cls(**kw)
+
+        case(name, lambda cls=cls, kw=kw: (cls, dict(kw)), **{k: a for k, (_, a) in ctor.items()})
+        theta = np.asarray(theta)
+        single = theta if theta.ndim else float(theta)
+        batched = np.stack([theta, theta])
+        one = (("batched theta", batched),)
+        for meth in ("log_likelihood", "score", "hessian"):
+            case(f"{name}.{meth}", lambda fam=fam, meth=meth, t=single, x=x: (getattr(fam(), meth), {"theta": t, "x": x}),
+                 theta=theta_arg, x=x_arg)
+        case(f"{name}.check_theta", lambda fam=fam, t=single: (fam().check_theta, {"theta": t}),
+             theta=theta_arg, name=STR)
+        case(f"{name}.check_x", lambda fam=fam, x=x: (fam().check_x, {"x": x}), x=x_arg)
+        case(f"{name}.fisher_exact", lambda fam=fam, t=single: (fam().fisher_exact, {"theta": t}), theta=theta_arg)
+        sample_theta = Arg(theta_arg.kind, theta_arg.shape, extra=theta_arg.extra + one, big=False)
+        case(f"{name}.sample", lambda fam=fam, t=single: (fam().sample, {"theta": t, "n_samples": 4, "rng": g()}),
+             theta=sample_theta, n_samples=integer(1), rng=RNG)
+        if ".gaussian." in name:  # vector observations (n, k), at least 2 of them
+            mle_x = Arg(x_arg.kind, x_arg.shape, extra=x_arg.extra + (("one observation", x[:1]),
+                                                                      ("no observation", x[:0])))
+        else:  # batched: x (..., n), each row a data set; a 2-D x is a batch
+            mle_x = Arg(x_arg.kind, x_arg.shape, extra=tuple(e for e in x_arg.extra if e[0] != "2-D x")
+                        + (("no observation", x[:0]),))
+        if name.endswith("Bernoulli"):
+            mle_x = Arg(mle_x.kind, extra=mle_x.extra + (("a bad second data set", [[0.0, 1.0], [0.5, 2.0]]),))
+        if name.endswith("Categorical"):
+            mle_x = Arg(mle_x.kind, extra=mle_x.extra + (("a category never seen", [0.0, 0.0, 1.0]),))
+            mle_valid = np.array([0.0, 2.0, 1.0, 1.0])
+        elif name.endswith(("GaussianDiagonal", "GaussianFull")):
+            mle_x = Arg(mle_x.kind, extra=mle_x.extra + (("a constant coordinate", [[1.0, 0.0], [1.0, 2.0], [1.0, 3.0]]),))
+            mle_valid = x
+        else:
+            mle_valid = x
+        case(f"{name}.mle", lambda fam=fam, x=mle_valid: (fam().mle, {"x": x}), x=mle_x)
+        if hasattr(cls, "fisher_vp"):
+            d = theta.shape[-1]
+            if name.endswith("GaussianMean"):
+                vec_arg = real(extra=(("shape (3,)", np.ones(3)), ("empty", np.zeros(0)), ("scalar", 1.0)))
+            else:
+                vec_arg = real("fixed")
+            case(f"{name}.fisher_vp", lambda fam=fam, t=single, d=d: (fam().fisher_vp, {"theta": t, "vec": np.linspace(-1, 1, d)}),
+                 theta=theta_arg, vec=vec_arg)
+        if hasattr(cls, "mean_cov"):
+            case(f"{name}.mean_cov", lambda fam=fam, t=single: (fam().mean_cov, {"theta": t}), theta=theta_arg)
+        if hasattr(cls, "probabilities"):
+            case(f"{name}.probabilities", lambda fam=fam, t=single: (fam().probabilities, {"theta": t}), theta=theta_arg)
+        if hasattr(cls, "inverse_cholesky"):
+            case(f"{name}.inverse_cholesky", lambda fam=fam, t=single: (fam().inverse_cholesky, {"theta": t}),
+                 theta=theta_arg)
+        if hasattr(cls, "theta_from_mean_cov"):
+            case(f"{name}.theta_from_mean_cov",
+                 lambda fam=fam: (fam().theta_from_mean_cov, {"mean": np.array([0.1, 0.2]), "cov": _COV}),
+                 mean=real("fixed"), cov=SPD)
+
+
+_family_cases()
+case("fisherlab.families.categorical.softmax", lambda: (fl.softmax, {"theta": np.array([0.1, 2.0, -1.0])}),
+     theta=real(extra=(("scalar", 1.0), ("empty", np.zeros(0)))))
+
+
+# ---- estimators ------------------------------------------------------------------------------------
+_F2 = np.array([[2.0, 0.5], [0.5, 1.0]])
+_SQUARE_EXTRAS = (("not square", np.ones((2, 3))), ("1-D", np.ones(2)))
+_MATRIX = real(extra=_SQUARE_EXTRAS + (("asymmetric", np.array([[2.0, 0.9], [0.1, 1.0]])),))
+_SCORES = np.array([[0.1, -0.4], [1.2, 0.3], [-0.5, 0.8], [0.3, 0.3]])
+
+
+def _estimate():
+    return est.fisher_from_scores(_SCORES)
+
+
+case("fisherlab.estimators.FisherEstimate.z_score", lambda: (_estimate().z_score, {"exact": _F2}), exact=real("fixed"))
+case("fisherlab.estimators.directional_information",
+     lambda: (est.directional_information, {"F": _F2, "u": np.array([1.0, 2.0]), "normalize": True}),
+     F=_MATRIX, u=real(extra=(("zero vector", np.zeros(2)), ("shape (3,)", np.ones(3)), ("scalar", 1.0))),
+     normalize=BOOL)
+case("fisherlab.estimators.directional_information_mc",
+     lambda: (est.directional_information_mc, {"scores": _SCORES, "u": np.array([1.0, 2.0])}),
+     scores=real(extra=(("1-D", np.ones(4)), ("one score", _SCORES[:1]))),
+     u=real("fixed", extra=(("zero vector", np.zeros(2)),)))
+case("fisherlab.estimators.fisher_empirical",
+     lambda: (est.fisher_empirical, {"family": fl.NormalMean(), "theta": 0.5, "x": _X1}),
+     family=FAMILY, theta=real(extra=(("batched theta", np.array([0.5, 0.5])),)),
+     x=_x_scalar(**{"no observation": np.zeros(0)}))
+case("fisherlab.estimators.fisher_from_hessians",
+     lambda: (est.fisher_from_hessians, {"hessians": -np.ones((3, 2, 2)) - np.eye(2)}),
+     hessians=real(extra=(("one Hessian", -np.ones((1, 2, 2))), ("2-D", np.ones((3, 2))),
+                          ("not square", np.ones((3, 2, 3))))))
+case("fisherlab.estimators.fisher_from_scores", lambda: (est.fisher_from_scores, {"scores": _SCORES}),
+     scores=real(extra=(("one score", _SCORES[:1]), ("3-D", _SCORES[None]))))
+case("fisherlab.estimators.fisher_mc",
+     lambda: (est.fisher_mc, {"family": fl.NormalMean(), "theta": 0.5, "n_samples": 10, "rng": g(),
+                              "method": "score"}),
+     family=FAMILY, theta=real(big=False, extra=(("batched theta", np.array([0.5, 0.5])),)),
+     n_samples=integer(2), rng=RNG, method=CHOICE)
+case("fisherlab.estimators.fisher_mc_error",
+     lambda: (est.fisher_mc_error, {"family": fl.NormalMeanScale(), "theta": np.array([0.0, 1.0]),
+                                    "n_samples": [10, 20], "n_repeats": 2, "rng": g(), "method": "score",
+                                    "norm": "fro"}),
+     family=obj("must be a fisherlab Family", wrong=_a_policy(), extra=(("a one-parameter family", fl.NormalMean()),)),
+     theta=real("fixed", big=False, extra=(("sigma <= 0", np.array([0.0, -1.0])),)),
+     n_samples=custom(("one size", [10]), ("a size of 1", [1, 10]), ("float sizes", [10.5, 20.0]),
+                      ("None", None), ("a string", "10"), ("2-D", [[10, 20]]), ("NaN", [float("nan"), 10])),
+     n_repeats=integer(2), rng=RNG, method=CHOICE, norm=CHOICE)
+case("fisherlab.estimators.matrix_error",
+     lambda: (est.matrix_error, {"estimate": _F2 + 0.1, "exact": _F2, "norm": "fro", "relative": True}),
+     estimate=real(extra=_SQUARE_EXTRAS + (("shape (3, 3)", np.eye(3)),)),
+     exact=real(extra=_SQUARE_EXTRAS + (("zero matrix", np.zeros((2, 2))),)), norm=CHOICE, relative=BOOL)
+case("fisherlab.estimators.pullback_fisher",
+     lambda: (est.pullback_fisher, {"F": _F2, "jacobian": np.array([[1.0, 0.5, 0.0], [0.0, 2.0, 1.0]])}),
+     F=_MATRIX, jacobian=real(extra=(("3 rows for d = 2", np.ones((3, 3))), ("1-D", np.ones(2)))))
+
+
+# ---- divergences ------------------------------------------------------------------------------------
+case("fisherlab.divergences.FDivergence",
+     lambda: (dv.FDivergence, {"name": "chi", "f_log": lambda lt: np.expm1(lt) ** 2, "f2_at_1": 2.0, "tex": "",
+                               "fstar_log": None}),
+     name=STR, f_log=CALLABLE, f2_at_1=SCALAR_POS, tex=STR, fstar_log=Arg("callable", optional=True))
+case("fisherlab.divergences.FDivergence.f", lambda: (dv.KL.f, {"t": np.array([0.5, 2.0])}), t=pos())
+case("fisherlab.divergences.FDivergence.integrand",
+     lambda: (dv.KL.integrand, {"lp": np.array([-1.0, -2.0]), "lq": np.array([-1.5, -1.0]),
+                                "lm": np.array([-1.2, -1.4])}),
+     lp=real(), lq=real(), lm=real())
+case("fisherlab.divergences.approximation_error",
+     lambda: (dv.approximation_error, {"family": fl.NormalMean(), "theta": 0.5, "direction": 1.0,
+                                       "steps": np.array([0.01, 0.02, 0.04]), "divergence": "kl"}),
+     family=FAMILY, theta=real(extra=(("batched theta", np.array([0.5, 0.5])),)),
+     direction=real(extra=(("zero", 0.0), ("an array", np.array([1.0, 1.0])))),
+     steps=pos(extra=(("one step", np.array([0.1])), ("2-D", np.ones((2, 2)) * 0.1))), divergence=CHOICE)
+case("fisherlab.divergences.constrained_step_numeric",
+     lambda: (dv.constrained_step_numeric, {"g": np.array([1.0, 0.5]), "constraint": lambda d: 0.5 * d @ d,
+                                            "delta": 0.1, "x0": np.array([1e-3, 0.0])}),
+     g=real("fixed", extra=(("zero gradient", np.zeros(2)),)), constraint=CALLABLE, delta=SCALAR_POS,
+     x0=real("fixed", optional=True))
+case("fisherlab.divergences.f_divergence",
+     lambda: (dv.f_divergence, {"family": fl.Bernoulli(), "theta_p": 0.3, "theta_q": 0.4, "f": dv.CHI_SQUARE,
+                                "n_nodes": 40}),
+     family=FAMILY, theta_p=prob(), theta_q=prob(), f=obj("must be an FDivergence", wrong="kl"), n_nodes=NODES)
+case("fisherlab.divergences.fit_loglog_slope",
+     lambda: (dv.fit_loglog_slope, {"x": np.array([1.0, 2.0, 4.0]), "y": np.array([3.0, 5.0, 9.0])}),
+     x=pos(extra=(("one point", np.array([1.0])), ("2-D", np.ones((3, 1))), ("length 2 for 3", np.ones(2)))),
+     y=pos(extra=(("length 2 for 3", np.ones(2)),)))
+for _fn in ("kl", "js"):
+    case(f"fisherlab.divergences.{_fn}",
+         lambda _fn=_fn: (getattr(dv, _fn), {"family": fl.NormalMeanScale(), "theta_p": np.array([0.0, 1.0]),
+                                             "theta_q": np.array([0.5, 2.0]), "base": 2.0, "n_nodes": 40}),
+         family=FAMILY, theta_p=real("last", extra=(("sigma <= 0", np.array([0.0, -1.0])),)),
+         theta_q=real("last", extra=(("sigma <= 0", np.array([0.0, -1.0])),)), base=BASE, n_nodes=NODES)
+    case(f"fisherlab.divergences.{_fn}_probabilities",
+         lambda _fn=_fn: (getattr(dv, f"{_fn}_probabilities"), {"p": np.array([0.2, 0.3, 0.5]),
+                                                               "q": np.array([0.3, 0.3, 0.4]), "base": 2.0}),
+         p=PROBVEC, q=PROBVEC, base=BASE)
+case("fisherlab.divergences.kl_constrained_step",
+     lambda: (dv.kl_constrained_step, {"g": np.array([1.0, 0.5]), "F": _F2, "delta": 0.01}),
+     g=real("fixed", extra=(("zero gradient", np.zeros(2)),)), F=SPD, delta=SCALAR_POS)
+_MEAN_EXTRAS = (("a 1-element mean", np.array([0.0])), ("a 3-element mean", np.zeros(3)), ("scalar", 0.0))
+case("fisherlab.divergences.kl_gaussian",
+     lambda: (dv.kl_gaussian, {"mean_p": np.array([0.0, 0.5]), "cov_p": _F2, "mean_q": np.array([0.2, 0.0]),
+                               "cov_q": np.eye(2), "base": 2.0}),
+     mean_p=real(extra=_MEAN_EXTRAS), cov_p=SPD, mean_q=real(extra=_MEAN_EXTRAS), cov_q=SPD, base=BASE)
+case("fisherlab.divergences.local_coefficient", lambda: (dv.local_coefficient, {"divergence": "js"}), divergence=CHOICE)
+case("fisherlab.divergences.quadratic_approximation",
+     lambda: (dv.quadratic_approximation, {"F": _F2, "delta": np.array([0.1, -0.2])}),
+     F=real(extra=(("not square", np.ones((2, 3))),)), delta=real(extra=(("shape (3,)", np.ones(3)),)))
+
+
+# ---- linalg ---------------------------------------------------------------------------------------
+_J = np.array([[1.0, 0.5, 0.0], [0.0, 1.0, 2.0]])
+
+
+def _op(damping=0.0):
+    return linalg.FisherOperator(lambda w: (_J @ w)[None, :], lambda u: 2 * u, lambda u: _J.T @ u[0], dim=3,
+                                 damping=damping)
+
+
+def _gauss_model():
+    return models.GaussianMLE(np.array([0.5, -0.3, 1.2, 0.8, 0.1]))
+
+
+_GAUSS_THETA = real("fixed", extra=(("sigma <= 0", np.array([0.2, -1.0])),))
+case("fisherlab.linalg.FisherOperator",
+     lambda: (linalg.FisherOperator, {"jvp": lambda w: w[None, :], "output_vp": lambda u: u, "vjp": lambda u: u[0],
+                                      "dim": 2, "scale": 1.0, "damping": 0.0}),
+     jvp=CALLABLE, output_vp=CALLABLE, vjp=CALLABLE, dim=integer(1), scale=SCALAR_POS, damping=SCALAR_NONNEG)
+case("fisherlab.linalg.FisherOperator.matvec", lambda: (_op().matvec, {"vec": np.array([1.0, 0.0, -1.0])}),
+     vec=real("fixed"))
+case("fisherlab.linalg.FisherOperator.with_damping", lambda: (_op().with_damping, {"damping": 0.5}),
+     damping=SCALAR_NONNEG)
+case("fisherlab.linalg.FisherOperator.to_dense", lambda: (_op().to_dense, {}))
+case("fisherlab.linalg.FisherOperator.aslinearoperator", lambda: (_op().aslinearoperator, {}))
+for _name, _fn in (("fisherlab.linalg.FisherOperator.from_model", linalg.FisherOperator.from_model),
+                   ("fisherlab.linalg.fisher_operator", linalg.fisher_operator)):
+    case(_name, lambda _fn=_fn: (_fn, {"model": _gauss_model(), "theta": np.array([0.2, 1.0]), "fisher": "exact",
+                                       "damping": 0.0}),
+         model=MODEL, theta=_GAUSS_THETA, fisher=CHOICE, damping=SCALAR_NONNEG)
+
+
+def _kron():
+    return linalg.KroneckerOperator(_F2, np.array([[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 1.0]]))
+
+
+_PSD_EXTRAS = (("not square", np.ones((2, 3))), ("1-D", np.ones(2)),
+               ("asymmetric", np.array([[2.0, 0.9], [0.1, 1.0]])), ("negative definite", -_F2))
+case("fisherlab.linalg.KroneckerOperator", lambda: (linalg.KroneckerOperator, {"A": _F2, "G": np.eye(3)}),
+     A=real(extra=_PSD_EXTRAS), G=real(extra=_PSD_EXTRAS))
+case("fisherlab.linalg.KroneckerOperator.matvec", lambda: (_kron().matvec, {"vec": np.linspace(-1, 1, 6)}),
+     vec=real("fixed"))
+case("fisherlab.linalg.KroneckerOperator.solve", lambda: (_kron().solve, {"b": np.linspace(-1, 1, 6), "damping": 0.1}),
+     b=real("fixed"), damping=SCALAR_NONNEG)
+case("fisherlab.linalg.KroneckerOperator.to_dense", lambda: (_kron().to_dense, {}))
+case("fisherlab.linalg.cg",
+     lambda: (linalg.cg, {"A": _F2, "b": np.array([1.0, -1.0]), "cg_iters": 5, "tol": 1e-10, "damping": 0.0,
+                          "x0": np.zeros(2)}),
+     A=custom(("None", None), ("a string", "A"), ("an object", object()), ("NaN matrix", np.full((2, 2), np.nan)),
+              ("not square", np.ones((2, 3))), ("3 x 3 for d = 2", np.eye(3)), ("complex matrix", _F2 + 0.5j),
+              ("a callable returning the wrong shape", lambda v: np.ones(3)),
+              ("a callable returning NaN", lambda v: v * np.nan)),
+     b=real("fixed"), cg_iters=integer(1), tol=SCALAR_POS, damping=SCALAR_NONNEG, x0=real("fixed", optional=True))
+
+
+# ---- optim ------------------------------------------------------------------------------------------
+case("fisherlab.optim.OptimResult.steps_to",
+     lambda: (optim.gradient_descent(_gauss_model(), np.array([0.0, 1.0]), n_steps=2).steps_to,
+              {"loss_target": 1.0}),
+     loss_target=SCALAR_REAL)
+case("fisherlab.optim.backtracking_line_search",
+     lambda: (optim.backtracking_line_search, {"theta": np.array([0.0, 1.0]), "full_step": np.array([0.5, 0.5]),
+                                               "accept": lambda t: t[0] < 0.3, "backtrack_coeff": 0.5,
+                                               "backtrack_iters": 5}),
+     theta=real("fixed"), full_step=real("fixed"), accept=CALLABLE, backtrack_coeff=SCALAR_PROB,
+     backtrack_iters=integer(1))
+_DESCEND_ARGS = dict(model=MODEL, theta0=_GAUSS_THETA)
+case("fisherlab.optim.descend",
+     lambda: (optim.descend, {"model": _gauss_model(), "theta0": np.array([0.0, 1.0]), "method": "ngd", "lr": 0.5,
+                              "n_steps": 2, "fisher": "exact", "damping": 0.0, "solver": "dense", "cg_iters": 5,
+                              "line_search": True, "armijo": 1e-4, "backtrack_coeff": 0.5, "backtrack_iters": 5,
+                              "loss_target": -100.0}),
+     **_DESCEND_ARGS, method=CHOICE, lr=SCALAR_POS, n_steps=integer(1), fisher=CHOICE, damping=SCALAR_NONNEG,
+     solver=CHOICE, cg_iters=integer(1), line_search=BOOL, armijo=SCALAR_PROB, backtrack_coeff=SCALAR_PROB,
+     backtrack_iters=integer(1), loss_target=real("scalar", optional=True))
+for _fn in ("gradient_descent", "natural_gradient_descent"):
+    case(f"fisherlab.optim.{_fn}",
+         lambda _fn=_fn: (getattr(optim, _fn), {"model": _gauss_model(), "theta0": np.array([0.0, 1.0]), "n_steps": 2}),
+         **_DESCEND_ARGS)
+case("fisherlab.optim.natural_gradient",
+     lambda: (optim.natural_gradient, {"model": _gauss_model(), "theta": np.array([0.2, 1.0]), "grad": np.array([0.1, -0.2]),
+                                       "fisher": "exact", "damping": 0.0, "solver": "cg", "cg_iters": 5, "tol": 1e-10}),
+     model=MODEL, theta=_GAUSS_THETA, grad=real("fixed", optional=True), fisher=CHOICE, damping=SCALAR_NONNEG,
+     solver=CHOICE, cg_iters=integer(1), tol=SCALAR_POS)
+
+
+# ---- models ------------------------------------------------------------------------------------------
+_GX = np.array([0.5, -0.3, 1.2, 0.8, 0.1])
+case("fisherlab.models.GaussianMLE", lambda: (models.GaussianMLE, {"x": _GX, "parameterisation": "mu_log_sigma"}),
+     x=real(extra=(("one observation", _GX[:1]), ("2-D", _GX[None]), ("constant data", np.ones(4)))),
+     parameterisation=CHOICE)
+_GAUSS_THETA_ANY = real("last", extra=(("sigma <= 0", np.array([0.2, -1.0])),))
+for _meth in ("check_theta", "fisher_empirical", "fisher_exact", "ggn", "grad", "hessian", "loss", "scores",
+              "to_mu_sigma"):
+    case(f"fisherlab.models.GaussianMLE.{_meth}",
+         lambda _meth=_meth: (getattr(_gauss_model(), _meth), {"theta": np.array([0.2, 1.0])}),
+         theta=_GAUSS_THETA_ANY, **({"name": STR} if _meth == "check_theta" else {}))
+case("fisherlab.models.GaussianMLE.curvature_factors",
+     lambda: (_gauss_model().curvature_factors, {"theta": np.array([0.2, 1.0]), "fisher": "ggn"}),
+     theta=_GAUSS_THETA, fisher=CHOICE)
+case("fisherlab.models.GaussianMLE.from_mu_sigma",
+     lambda: (_gauss_model().from_mu_sigma, {"mu_sigma": np.array([0.2, 1.0])}), mu_sigma=_GAUSS_THETA_ANY)
+case("fisherlab.models.GaussianMLE.kl",
+     lambda: (_gauss_model().kl, {"theta_p": np.array([0.2, 1.0]), "theta_q": np.array([0.0, 1.5])}),
+     theta_p=_GAUSS_THETA_ANY, theta_q=_GAUSS_THETA_ANY)
+case("fisherlab.models.GaussianMLE.mle", lambda: (_gauss_model().mle, {}))
+
+_CX = np.array([[0.5, -0.3], [1.2, 0.8], [0.1, -1.0], [0.4, 0.4]])
+_CY = np.array([0, 1, 2, 1])
+
+
+def _softmax_model():
+    return models.SoftmaxRegression(_CX, _CY, 3)
+
+
+_SM_THETA = real("fixed")
+case("fisherlab.models.SoftmaxRegression",
+     lambda: (models.SoftmaxRegression, {"features": _CX, "labels": _CY, "n_classes": 3}),
+     features=real(extra=(("1-D", np.ones(4)), ("no rows", np.zeros((0, 2))))),
+     labels=custom(("-1", np.array([0, 1, -1, 1])), ("0.5", np.array([0.0, 1.0, 0.5, 1.0])),
+                   ("NaN", np.array([0.0, 1.0, np.nan, 1.0])), ("strings", np.array(["0", "1", "2", "1"])),
+                   ("length 3 for 4 rows", np.array([0, 1, 2])), ("None", None), ("complex", _CY + 0j),
+                   ("label 3 with n_classes 3", np.array([0, 1, 3, 1]))),
+     n_classes=integer(2, optional=True, extra=(("2 with a label 2", 2),)))
+for _meth in ("check_theta", "fisher_empirical", "fisher_exact", "ggn", "grad", "hessian", "kfac_factors",
+              "log_probs", "loss", "per_sample_grads", "probs", "weights"):
+    case(f"fisherlab.models.SoftmaxRegression.{_meth}",
+         lambda _meth=_meth: (getattr(_softmax_model(), _meth), {"theta": np.linspace(-1, 1, 4)}),
+         theta=_SM_THETA, **({"name": STR} if _meth == "check_theta" else {}))
+case("fisherlab.models.SoftmaxRegression.curvature_factors",
+     lambda: (_softmax_model().curvature_factors, {"theta": np.linspace(-1, 1, 4), "fisher": "exact"}),
+     theta=_SM_THETA, fisher=CHOICE)
+case("fisherlab.models.SoftmaxRegression.kl",
+     lambda: (_softmax_model().kl, {"theta_p": np.linspace(-1, 1, 4), "theta_q": np.zeros(4)}),
+     theta_p=_SM_THETA, theta_q=_SM_THETA)
+case("fisherlab.models.SoftmaxRegression.from_data",
+     lambda: (models.SoftmaxRegression.from_data, {"data": models.make_classification(6, 2, 3, rng=g())}),
+     data=obj("must be a ClassificationData", wrong=_a_family()))
+case("fisherlab.models.make_classification",
+     lambda: (models.make_classification, {"n_samples": 6, "n_features": 2, "n_classes": 3, "condition_number": 10.0,
+                                           "signal": 2.0, "rng": g()}),
+     n_samples=integer(2), n_features=integer(1), n_classes=integer(2),
+     condition_number=real("scalar", big=False, extra=(("0.5 (below 1)", 0.5),)), signal=pos("scalar", big=False),
+     rng=RNG)
+
+
+# ---- rl.mdp ---------------------------------------------------------------------------------------
+def _mdp():
+    return M.random_mdp(3, 2, rng=g(1), gamma=0.8)
+
+
+_PI = np.array([[0.5, 0.5], [0.2, 0.8], [1.0, 0.0]])
+_P = _mdp().P
+case("fisherlab.rl.mdp.FiniteMDP",
+     lambda: (M.FiniteMDP, {"P": _P, "R": np.arange(6.0).reshape(3, 2), "gamma": 0.9, "rho": np.array([0.2, 0.3, 0.5]),
+                            "name": "m"}),
+     P=Arg("probvec", shape="fixed", extra=(("shape (3, 2, 2)", _P[:, :, :2] / _P[:, :, :2].sum(-1, keepdims=True)),)),
+     R=real("fixed"), gamma=SCALAR_PROB, rho=PROBVEC, name=STR)
+for _meth in ("advantage", "check_pi", "objective", "q_value", "reward_vector", "transition_matrix", "value"):
+    case(f"fisherlab.rl.mdp.FiniteMDP.{_meth}", lambda _meth=_meth: (getattr(_mdp(), _meth), {"pi": _PI}), pi=PROBVEC)
+case("fisherlab.rl.mdp.FiniteMDP.state_distribution",
+     lambda: (_mdp().state_distribution, {"pi": _PI, "rho": np.array([0.2, 0.3, 0.5])}), pi=PROBVEC,
+     rho=Arg("probvec", shape="fixed", optional=True))
+case("fisherlab.rl.mdp.FiniteMDP.optimal_objective", lambda: (_mdp().optimal_objective, {}))
+case("fisherlab.rl.mdp.FiniteMDP.optimal_value", lambda: (_mdp().optimal_value, {"tol": 1e-10, "max_iters": 10_000}),
+     tol=pos("scalar", big=False), max_iters=integer(1, extra=(("too few iterations to converge", 2),)))
+
+
+def _tab():
+    return pol.TabularSoftmax(3, 2)
+
+
+_THETA6 = np.linspace(-1, 1, 6)
+_POLICY_MISMATCH = (("a policy for 2 states", pol.TabularSoftmax(2, 2)), ("a policy with 3 actions", pol.TabularSoftmax(3, 3)),
+                    ("a Gaussian policy", pol.LinearGaussian(n_features=1)))
+POLICY_FOR_MDP = obj("must be a fisherlab policy", wrong=_a_family(), extra=_POLICY_MISMATCH)
+for _fn in ("exact_fisher", "exact_gradient", "exact_objective", "policy_table"):
+    case(f"fisherlab.rl.mdp.{_fn}", lambda _fn=_fn: (getattr(M, _fn), {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6}),
+         mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"))
+case("fisherlab.rl.mdp.exact_fisher_vector_product",
+     lambda: (M.exact_fisher_vector_product, {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6, "vec": np.ones(6)}),
+     mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"), vec=real("fixed"))
+for _fn in ("exact_mean_kl", "exact_surrogate"):
+    case(f"fisherlab.rl.mdp.{_fn}",
+         lambda _fn=_fn: (getattr(M, _fn), {"mdp": _mdp(), "policy": _tab(), "theta_old": _THETA6, "theta": np.zeros(6)}),
+         mdp=MDP, policy=POLICY_FOR_MDP, theta_old=real("fixed"), theta=real("fixed"))
+case("fisherlab.rl.mdp.gridworld", lambda: (M.gridworld, {"size": 2, "slip": 0.1, "gamma": 0.9}),
+     size=integer(2), slip=nonneg("scalar", big=False, extra=(("1.0", 1.0),)), gamma=SCALAR_PROB)
+case("fisherlab.rl.mdp.random_mdp",
+     lambda: (M.random_mdp, {"n_states": 3, "n_actions": 2, "rng": g(), "gamma": 0.9, "concentration": 1.0}),
+     n_states=integer(1), n_actions=integer(2), rng=RNG, gamma=SCALAR_PROB, concentration=pos("scalar", big=False))
+case("fisherlab.rl.mdp.river_swim",
+     lambda: (M.river_swim, {"n_states": 4, "gamma": 0.9, "small_reward": 0.005, "large_reward": 1.0}),
+     n_states=integer(3), gamma=SCALAR_PROB, small_reward=SCALAR_REAL, large_reward=SCALAR_REAL)
+case("fisherlab.rl.mdp.short_corridor", lambda: (M.short_corridor, {"gamma": 0.9}), gamma=SCALAR_PROB)
+case("fisherlab.rl.mdp.short_corridor_policy", lambda: (M.short_corridor_policy, {}))
+
+
+# ---- rl.policies ---------------------------------------------------------------------------------------
+_STATES_F = np.array([[0.5, -1.0], [0.2, 0.3], [1.0, 1.0]])
+POLICIES = {
+    # name: (factory, states, states kind, actions, actions kind)
+    "fisherlab.rl.policies.TabularSoftmax": (
+        lambda: pol.TabularSoftmax(3, 2), np.array([0, 2, 1]), index(3), np.array([1, 0, 1]),
+        index(2, extra=(("length 2 for 3 states", np.array([0, 1])),))),
+    "fisherlab.rl.policies.LinearSoftmax": (
+        lambda: pol.LinearSoftmax(2, n_features=2, bias=True), _STATES_F,
+        real(extra=(("3 features for 2", np.ones((3, 3))), ("1-D", np.ones(2)))), np.array([1, 0, 1]),
+        index(2, extra=(("length 2 for 3 states", np.array([0, 1])),))),
+    "fisherlab.rl.policies.LinearGaussian": (
+        lambda: pol.LinearGaussian(n_features=2, action_dim=1, log_std=-0.5, learn_log_std=True), _STATES_F,
+        real(extra=(("3 features for 2", np.ones((3, 3))), ("1-D", np.ones(2)))), np.array([[0.3], [-0.2], [1.0]]),
+        real(extra=(("length 2 for 3 states", np.ones((2, 1))), ("action_dim 2 for 1", np.ones((3, 2)))))),
+}
+case("fisherlab.rl.policies.TabularSoftmax", lambda: (pol.TabularSoftmax, {"n_states": 3, "n_actions": 2}),
+     n_states=integer(1), n_actions=integer(2))
+_FEATURES = custom(("a string", "abc"), ("NaN table", np.full((3, 2), np.nan)), ("1-D table", np.ones(3)),
+                   ("complex table", np.ones((3, 2)) + 1j), ("an object", object()), ("empty table", np.zeros((0, 2))))
+case("fisherlab.rl.policies.LinearSoftmax",
+     lambda: (pol.LinearSoftmax, {"n_actions": 2, "n_features": 2, "features": None, "bias": False}),
+     n_actions=integer(2), n_features=integer(1, optional=True), features=_FEATURES, bias=BOOL)
+case("fisherlab.rl.policies.LinearGaussian",
+     lambda: (pol.LinearGaussian, {"n_features": 2, "action_dim": 2, "features": None, "bias": False,
+                                   "log_std": np.array([0.0, -0.5]), "learn_log_std": False}),
+     n_features=integer(1, optional=True), action_dim=integer(1), features=_FEATURES, bias=BOOL,
+     log_std=real(big=False, extra=(("3 values for action_dim 2", np.zeros(3)), ("2-D", np.zeros((1, 2))))),
+     learn_log_std=BOOL)
+
+
+def _policy_cases():
+    for name, (make, states, s_arg, actions, a_arg) in POLICIES.items():
+        d = make().dim
+        theta = np.linspace(-0.5, 0.5, d)
+        T = real("fixed")
+        S = {"theta": theta, "states": states}
+
+        def c(meth, args, /, make=make, **kinds):
+            case(f"{name}.{meth}", lambda: (getattr(make(), meth), dict(args)), **kinds)
+
+        c("check_theta", {"theta": theta, "name": "theta"}, theta=T, name=STR)
+        c("check_states", {"states": states}, states=s_arg)
+        c("check_actions", {"actions": actions, "n": 3}, actions=a_arg, n=integer(0))
+        c("check_weights", {"weights": np.ones(3) / 3, "n": 3}, weights=nonneg("fixed", optional=True), n=integer(1))
+        for meth in ("entropy", "mode") + (("logits", "probs") if "Softmax" in name else ("mean",)):
+            c(meth, S, theta=T, states=s_arg)
+        for meth in ("log_prob", "score", "hessian_log_prob"):
+            c(meth, {**S, "actions": actions}, theta=T, states=s_arg, actions=a_arg)
+        c("hvp_log_prob", {**S, "actions": actions, "vec": np.ones(d)}, theta=T, states=s_arg, actions=a_arg,
+          vec=real("fixed"))
+        W = nonneg("fixed", optional=True)
+        c("fisher", {**S, "weights": np.ones(3) / 3}, theta=T, states=s_arg, weights=W)
+        c("fisher_vector_product", {**S, "vec": np.ones(d), "weights": np.ones(3) / 3}, theta=T, states=s_arg,
+          vec=real("fixed"), weights=W)
+        c("fisher_operator", {**S, "weights": np.ones(3) / 3, "damping": 0.1}, theta=T, states=s_arg, weights=W,
+          damping=SCALAR_NONNEG)
+        c("kl", {"theta_old": theta, **S}, theta_old=T, theta=T, states=s_arg)
+        case(f"{name}.sample", lambda make=make, S=S: (make().sample, {**S, "rng": g()}), theta=T, states=s_arg, rng=RNG)
+        c("init_theta", {})
+
+
+_policy_cases()
+
+
+# ---- rl.envs -------------------------------------------------------------------------------------------
+def _cartpole(n=2):
+    env = envs.CartPole(n)
+    env.reset(rng=g())
+    return env
+
+
+def _mdp_env(n=2):
+    env = envs.FiniteMDPEnv(_mdp(), n, horizon=5)
+    env.reset(rng=g())
+    return env
+
+
+case("fisherlab.rl.envs.CartPole",
+     lambda: (envs.CartPole, {"num_envs": 2, "max_episode_steps": 50, "backend": "numpy"}),
+     num_envs=integer(1), max_episode_steps=integer(1), backend=CHOICE)
+case("fisherlab.rl.envs.CartPole.clone", lambda: (_cartpole().clone, {"num_envs": 3}), num_envs=integer(1))
+case("fisherlab.rl.envs.CartPole.close", lambda: (_cartpole().close, {}))
+case("fisherlab.rl.envs.CartPole.reset", lambda: (envs.CartPole(2).reset, {"rng": g()}), rng=RNG)
+case("fisherlab.rl.envs.CartPole.step", lambda: (_cartpole().step, {"actions": np.array([0, 1])}),
+     actions=index(2, extra=(("length 3 for 2 copies", np.array([0, 1, 1])), ("0.7, 1.9", np.array([0.7, 1.9])))))
+case("fisherlab.rl.envs.FiniteMDPEnv", lambda: (envs.FiniteMDPEnv, {"mdp": _mdp(), "num_envs": 2, "horizon": 5}),
+     mdp=MDP, num_envs=integer(1), horizon=integer(1))
+case("fisherlab.rl.envs.FiniteMDPEnv.clone", lambda: (_mdp_env().clone, {"num_envs": 3}), num_envs=integer(1))
+case("fisherlab.rl.envs.FiniteMDPEnv.reset",
+     lambda: (envs.FiniteMDPEnv(_mdp(), 2, horizon=5).reset, {"rng": g()}), rng=RNG)
+case("fisherlab.rl.envs.FiniteMDPEnv.step", lambda: (_mdp_env().step, {"actions": np.array([0, 1])}),
+     actions=index(2, extra=(("length 3 for 2 copies", np.array([0, 1, 1])),)))
+_CARTPOLE_POLICY = obj("must be a fisherlab policy", wrong=_a_family(),
+                       extra=(("a policy for 3 features", pol.LinearSoftmax(2, n_features=3)),
+                              ("a policy with 3 actions", pol.LinearSoftmax(3, n_features=4))))
+case("fisherlab.rl.envs.evaluate",
+     lambda: (envs.evaluate, {"env": envs.CartPole(2, max_episode_steps=10), "policy": pol.LinearSoftmax(2, n_features=4),
+                              "theta": np.zeros(8), "n_episodes": 2, "rng": g(), "deterministic": True}),
+     env=ENV, policy=_CARTPOLE_POLICY, theta=real("fixed"), n_episodes=integer(1), rng=RNG, deterministic=BOOL)
+
+
+# ---- rl.rollouts -------------------------------------------------------------------------------------------
+def _episodes():
+    return ro.sample_episodes(_mdp(), _tab(), _THETA6, n_episodes=4, horizon=3, rng=g())
+
+
+_EP = _episodes()
+case("fisherlab.rl.rollouts.Episodes",
+     lambda: (ro.Episodes, {"states": _EP.states, "actions": _EP.actions, "rewards": _EP.rewards, "gamma": 0.9,
+                            "mask": np.ones((4, 3))}),
+     states=real(big=False, extra=(("shape (4, 4) for rewards (4, 3)", np.zeros((4, 4))), ("1-D", np.zeros(4)))),
+     actions=real(big=False, extra=(("shape (4, 4) for rewards (4, 3)", np.zeros((4, 4))), ("1-D", np.zeros(4)))),
+     rewards=real("fixed"), gamma=SCALAR_PROB, mask=Arg("boolarray", shape="fixed", optional=True))
+for _meth in ("flat", "returns", "rewards_to_go"):
+    case(f"fisherlab.rl.rollouts.Episodes.{_meth}", lambda _meth=_meth: (getattr(_episodes(), _meth), {}))
+case("fisherlab.rl.rollouts.collect",
+     lambda: (ro.collect, {"env": _cartpole(), "policy": pol.LinearSoftmax(2, n_features=4), "theta": np.zeros(8),
+                           "n_steps": 3, "rng": g()}),
+     env=obj("must be a vectorised environment", wrong=M.river_swim(3), extra=(("an environment never reset", envs.CartPole(2)),)),
+     policy=_CARTPOLE_POLICY, theta=real("fixed"), n_steps=integer(1), rng=RNG)
+case("fisherlab.rl.rollouts.discounted_cumsum",
+     lambda: (ro.discounted_cumsum, {"rewards": np.array([[1.0, 0.0, 2.0]]), "gamma": 0.9}),
+     rewards=real(extra=(("scalar", 1.0),)), gamma=unit("scalar"))
+case("fisherlab.rl.rollouts.sample_env",
+     lambda: (ro.sample_env, {"env": envs.CartPole(1, max_episode_steps=10), "policy": pol.LinearSoftmax(2, n_features=4),
+                              "theta": np.zeros(8), "n_episodes": 2, "horizon": 4, "gamma": 0.9, "rng": g()}),
+     env=ENV, policy=_CARTPOLE_POLICY, theta=real("fixed"), n_episodes=integer(1), horizon=integer(1),
+     gamma=SCALAR_PROB, rng=RNG)
+case("fisherlab.rl.rollouts.sample_episodes",
+     lambda: (ro.sample_episodes, {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6, "n_episodes": 2, "horizon": 3,
+                                   "rng": g()}),
+     mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"), n_episodes=integer(1), horizon=integer(1), rng=RNG)
+
+
+# ---- rl.estimators -------------------------------------------------------------------------------------------
+case("fisherlab.rl.estimators.VectorEstimate.z_score",
+     lambda: (rle.gpomdp(_tab(), _THETA6, _EP).z_score, {"exact": np.zeros(6)}), exact=real("fixed"))
+_VALUE_FEATURES = custom(("None", None), ("a string", "abc"), ("NaN table", np.full((3, 2), np.nan)),
+                         ("1-D table", np.ones(3)), ("complex table", np.ones((3, 2)) + 1j))
+case("fisherlab.rl.estimators.LinearValue", lambda: (rle.LinearValue, {"features": np.eye(3), "ridge": 1e-3}),
+     features=_VALUE_FEATURES, ridge=pos("scalar", big=False))
+case("fisherlab.rl.estimators.LinearValue.fit",
+     lambda: (rle.LinearValue(np.eye(3)).fit, {"states": np.array([0, 1, 2, 1]), "targets": np.array([1.0, 0.5, 0.0, 0.4])}),
+     states=index(3, extra=(("length 3 for 4 targets", np.array([0, 1, 2])),)), targets=real("fixed"))
+case("fisherlab.rl.estimators.LinearValue.predict",
+     lambda: (rle.LinearValue(np.eye(3)).predict, {"states": np.array([0, 1, 2])}), states=index(3))
+_EPISODES_ARG = obj("must be an Episodes", wrong=_a_policy())
+for _fn in ("reinforce", "gpomdp"):
+    extra = {"baseline": real("fixed", optional=True, extra=(("length 4 for 3 states", np.zeros(4)),))} if _fn == "gpomdp" else {}
+    kw = {"baseline": np.zeros(3)} if _fn == "gpomdp" else {}
+    case(f"fisherlab.rl.estimators.{_fn}",
+         lambda _fn=_fn, kw=kw: (getattr(rle, _fn), {"policy": _tab(), "theta": _THETA6, "episodes": _EP, **kw}),
+         policy=POLICY_FOR_MDP, theta=real("fixed"), episodes=_EPISODES_ARG, **extra)
+case("fisherlab.rl.estimators.fisher_vector_product_mc",
+     lambda: (rle.fisher_vector_product_mc, {"policy": _tab(), "theta": _THETA6, "episodes": _EP, "vec": np.ones(6)}),
+     policy=POLICY_FOR_MDP, theta=real("fixed"), episodes=_EPISODES_ARG, vec=real("fixed"))
+_R = np.array([[1.0, 0.0], [0.5, 1.0], [0.0, 2.0]])
+case("fisherlab.rl.estimators.gae",
+     lambda: (rle.gae, {"rewards": _R, "values": np.zeros((4, 2)), "terminated": np.zeros((3, 2), bool),
+                        "truncated": np.array([[False, False], [False, True], [False, False]]), "gamma": 0.9,
+                        "lam": 0.95}),
+     rewards=real(extra=(("1-D", np.ones(3)),)), values=real("fixed"), terminated=BOOLARRAY, truncated=BOOLARRAY,
+     gamma=SCALAR_PROB, lam=unit("scalar"))
+case("fisherlab.rl.estimators.polynomial_features", lambda: (rle.polynomial_features, {"degree": 2}),
+     degree=integer(1, extra=(("4 (above 3)", 4),)))
+
+
+# ---- rl.algorithms -------------------------------------------------------------------------------------------
+_CONFIG_KINDS = dict(algo=CHOICE, delta=pos("scalar", big=False), lr=pos("scalar", big=False),
+                     damping=nonneg("scalar", big=False), cg_iters=integer(1), backtrack_coeff=SCALAR_PROB,
+                     backtrack_iters=integer(1), gamma=SCALAR_PROB, lam=unit("scalar"), num_envs=integer(1),
+                     n_steps=integer(1), normalize_advantages=BOOL)
+case("fisherlab.rl.algorithms.Config", lambda: (alg.Config, {}), **_CONFIG_KINDS)
+case("fisherlab.rl.algorithms.LocalModel",
+     lambda: (alg.LocalModel, {"grad": np.ones(2), "fvp": lambda w: w, "surrogate_gain": lambda t: 0.0,
+                               "mean_kl": lambda t: 0.0}),
+     grad=real(extra=(("scalar", 1.0), ("2-D", np.ones((2, 1))), ("empty", np.zeros(0)))), fvp=CALLABLE,
+     surrogate_gain=CALLABLE, mean_kl=CALLABLE)
+case("fisherlab.rl.algorithms.History.steps_to",
+     lambda: (alg.History("trpo", eval_returns=[1.0, 3.0], env_steps=[10, 20]).steps_to, {"target": 2.0}),
+     target=SCALAR_REAL)
+case("fisherlab.rl.algorithms.History.as_arrays", lambda: (alg.History("trpo").as_arrays, {}))
+case("fisherlab.rl.algorithms.exact_model", lambda: (alg.exact_model, {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6}),
+     mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"))
+case("fisherlab.rl.algorithms.policy_update",
+     lambda: (alg.policy_update, {"theta": _THETA6, "model": alg.exact_model(_mdp(), _tab(), _THETA6),
+                                  "config": alg.Config(algo="trpo")}),
+     theta=real("fixed"), model=obj("must be a LocalModel", wrong=_a_family()),
+     config=obj("must be a fisherlab.rl.algorithms.Config", wrong={"algo": "trpo"}))
+case("fisherlab.rl.algorithms.run",
+     lambda: (alg.run, {"env": envs.FiniteMDPEnv(_mdp(), 2, horizon=4), "policy": _tab(), "total_steps": 8, "rng": g(),
+                        "config": alg.Config(num_envs=2, n_steps=4), "theta0": _THETA6, "value": rle.LinearValue(np.eye(3)),
+                        "eval_every": 1, "eval_episodes": 1, "eval_until": 1e9, "stop_at": 1e9, "progress": False}),
+     env=ENV, policy=POLICY_FOR_MDP, total_steps=integer(1), rng=RNG,
+     config=obj("must be a fisherlab.rl.algorithms.Config", optional=True, wrong={"algo": "trpo"}),
+     theta0=real("fixed", optional=True), value=obj("must be a LinearValue", optional=True, wrong=_a_family()),
+     eval_every=integer(0), eval_episodes=integer(1), eval_until=real("scalar", optional=True),
+     stop_at=real("scalar", optional=True), progress=BOOL)
+case("fisherlab.rl.algorithms.run_exact",
+     lambda: (alg.run_exact, {"mdp": _mdp(), "policy": _tab(), "theta0": _THETA6, "n_iters": 2,
+                              "config": alg.Config(algo="npg"), "progress": False}),
+     mdp=MDP, policy=POLICY_FOR_MDP, theta0=real("fixed"), n_iters=integer(0),
+     config=obj("must be a fisherlab.rl.algorithms.Config", optional=True, wrong={"algo": "trpo"}), progress=BOOL)
+_S = np.array([0, 2, 1, 1])
+_A = np.array([1, 0, 1, 0])
+case("fisherlab.rl.algorithms.sampled_model",
+     lambda: (alg.sampled_model, {"policy": _tab(), "theta": _THETA6, "states": _S, "actions": _A,
+                                  "advantages": np.array([1.0, -0.5, 0.2, 0.0]),
+                                  "log_probs": _tab().log_prob(_THETA6, _S, _A)}),
+     policy=obj("must be a fisherlab policy", wrong=_a_family()), theta=real("fixed"), states=index(3),
+     actions=index(2, extra=(("length 3 for 4 states", _A[:3]),)), advantages=real("fixed"),
+     log_probs=real("fixed", optional=True, extra=(("a log-probability > 0", np.array([0.5, -1.0, -1.0, -1.0])),)))
+
+
+# ---- rl.enumeration ------------------------------------------------------------------------------------------
+def _enum():
+    return enu.enumerate_trajectories(_mdp(), 2)
+
+
+_ENUM = _enum()
+case("fisherlab.rl.enumeration.Enumeration",
+     lambda: (enu.Enumeration, {"mdp": _ENUM.mdp, "traj": _ENUM.traj, "env_log_prob": _ENUM.env_log_prob}),
+     mdp=MDP, traj=_EPISODES_ARG,
+     env_log_prob=real("fixed", extra=(("a log-probability > 0", np.abs(_ENUM.env_log_prob) + 0.1),)))
+for _meth in ("gradient", "gradient_variance", "hessian_reinforce", "objective", "probs"):
+    case(f"fisherlab.rl.enumeration.Enumeration.{_meth}",
+         lambda _meth=_meth: (getattr(_enum(), _meth), {"policy": _tab(), "theta": _THETA6}),
+         policy=POLICY_FOR_MDP, theta=real("fixed"))
+case("fisherlab.rl.enumeration.Enumeration.hessian",
+     lambda: (_enum().hessian, {"policy": _tab(), "theta": _THETA6, "first_term": True}),
+     policy=POLICY_FOR_MDP, theta=real("fixed"), first_term=BOOL)
+case("fisherlab.rl.enumeration.Enumeration.hessian_vector",
+     lambda: (_enum().hessian_vector, {"policy": _tab(), "theta": _THETA6, "vec": np.ones(6), "first_term": False}),
+     policy=POLICY_FOR_MDP, theta=real("fixed"), vec=real("fixed"), first_term=BOOL)
+case("fisherlab.rl.enumeration.Enumeration.hessian_variance",
+     lambda: (_enum().hessian_variance, {"policy": _tab(), "theta": _THETA6, "ord": 2}),
+     policy=POLICY_FOR_MDP, theta=real("fixed"),
+     ord=custom(("an unknown norm", "nope"), ("None", None), ("3.5", 3.5)))
+case("fisherlab.rl.enumeration.Enumeration.expect",
+     lambda: (_enum().expect, {"policy": _tab(), "theta": _THETA6, "values": np.ones(_ENUM.n_trajectories)}),
+     policy=POLICY_FOR_MDP, theta=real("fixed"),
+     values=real(extra=(("the wrong number of trajectories", np.ones(3)), ("scalar", 1.0))))
+case("fisherlab.rl.enumeration.enumerate_trajectories",
+     lambda: (enu.enumerate_trajectories, {"mdp": M.short_corridor(), "horizon": 2, "max_trajectories": 1000}),
+     mdp=MDP, horizon=integer(1, extra=(("too long for max_trajectories", 10),)), max_trajectories=integer(1))
+for _fn in ("exact_gradient_h", "exact_objective_h"):
+    case(f"fisherlab.rl.enumeration.{_fn}",
+         lambda _fn=_fn: (getattr(enu, _fn), {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6, "horizon": 3}),
+         mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"), horizon=integer(1))
+
+
+# ---- public callables with nothing to sweep -------------------------------------------------------------------
+_RECORD = "a result record built by the library (frozen dataclass); its fields are outputs, not input"
+EXEMPT = {
+    "fisherlab.families._base.Family": "abstract base class; every concrete family is swept",
+    "fisherlab.rl.policies.Policy": "abstract base class; every concrete policy is swept",
+    "fisherlab.estimators.FisherEstimate": _RECORD,
+    "fisherlab.estimators.MatrixErrorCurve": _RECORD,
+    "fisherlab.divergences.ApproximationError": _RECORD,
+    "fisherlab.linalg.CGResult": _RECORD,
+    "fisherlab.optim.LineSearchResult": _RECORD,
+    "fisherlab.optim.OptimResult": _RECORD,
+    "fisherlab.models.ClassificationData": _RECORD + " (make_classification)",
+    "fisherlab.rl.algorithms.StepInfo": _RECORD,
+    "fisherlab.rl.algorithms.History": "the record of a run (run, run_exact); steps_to and as_arrays are swept",
+    "fisherlab.rl.rollouts.Batch": _RECORD + " (collect)",
+    "fisherlab.rl.estimators.VectorEstimate": _RECORD + "; z_score is swept",
+    "fisherlab._validate.ArgumentTypeError": "the exception type of wrong kinds of argument",
+}
+
+# ---- the modules another engineer is rewriting (issue 17 leaves them to the next round) -----------------------
+LATER_REASON = ("module rewritten in another branch while the sweep was written (convergence, second_order, "
+                "assumptions, lqr, exact_pg, viz); the sweep is extended to it next")
+LATER_MODULES = ("fisherlab.rl.convergence", "fisherlab.rl.second_order", "fisherlab.rl.assumptions",
+                 "fisherlab.rl.lqr", "fisherlab.rl.exact_pg", "fisherlab.viz")
+
+#: every public callable of those modules, listed one by one (the completeness test holds this list to the API)
+LATER = {name: LATER_REASON for name in (
+    "fisherlab.rl.assumptions.GradientDomination",
+    "fisherlab.rl.assumptions.gradient_domination",
+    "fisherlab.rl.assumptions.lambda_min",
+    "fisherlab.rl.assumptions.lemma1",
+    "fisherlab.rl.assumptions.measured_score_bounds",
+    "fisherlab.rl.assumptions.optimal_policy",
+    "fisherlab.rl.assumptions.proposition1",
+    "fisherlab.rl.assumptions.shift_directions",
+    "fisherlab.rl.assumptions.softmax_constants",
+    "fisherlab.rl.assumptions.softmax_l2",
+    "fisherlab.rl.assumptions.softmax_third_derivative",
+    "fisherlab.rl.assumptions.transfer_error",
+    "fisherlab.rl.convergence.BatchProblem",
+    "fisherlab.rl.convergence.BatchProblem.env_steps",
+    "fisherlab.rl.convergence.BatchProblem.feasible",
+    "fisherlab.rl.convergence.BatchProblem.gradient",
+    "fisherlab.rl.convergence.BatchProblem.gradient_exact",
+    "fisherlab.rl.convergence.BatchProblem.hessian_vector",
+    "fisherlab.rl.convergence.BatchProblem.mean_return",
+    "fisherlab.rl.convergence.BatchProblem.objective",
+    "fisherlab.rl.convergence.BatchProblem.sample",
+    "fisherlab.rl.convergence.Config",
+    "fisherlab.rl.convergence.Config.schedule",
+    "fisherlab.rl.convergence.FiniteMDPProblem",
+    "fisherlab.rl.convergence.FiniteMDPProblem.env_steps",
+    "fisherlab.rl.convergence.FiniteMDPProblem.feasible",
+    "fisherlab.rl.convergence.FiniteMDPProblem.gradient",
+    "fisherlab.rl.convergence.FiniteMDPProblem.gradient_exact",
+    "fisherlab.rl.convergence.FiniteMDPProblem.hessian_vector",
+    "fisherlab.rl.convergence.FiniteMDPProblem.mean_return",
+    "fisherlab.rl.convergence.FiniteMDPProblem.objective",
+    "fisherlab.rl.convergence.FiniteMDPProblem.probs",
+    "fisherlab.rl.convergence.FiniteMDPProblem.sample",
+    "fisherlab.rl.convergence.History",
+    "fisherlab.rl.convergence.LQRProblem",
+    "fisherlab.rl.convergence.LQRProblem.env_steps",
+    "fisherlab.rl.convergence.LQRProblem.feasible",
+    "fisherlab.rl.convergence.LQRProblem.gains",
+    "fisherlab.rl.convergence.LQRProblem.gradient",
+    "fisherlab.rl.convergence.LQRProblem.gradient_exact",
+    "fisherlab.rl.convergence.LQRProblem.hessian_vector",
+    "fisherlab.rl.convergence.LQRProblem.mean_return",
+    "fisherlab.rl.convergence.LQRProblem.objective",
+    "fisherlab.rl.convergence.LQRProblem.sample",
+    "fisherlab.rl.convergence.Runs",
+    "fisherlab.rl.convergence.Runs.gaps",
+    "fisherlab.rl.convergence.Runs.history",
+    "fisherlab.rl.convergence.Runs.take",
+    "fisherlab.rl.convergence.SampledProblem",
+    "fisherlab.rl.convergence.SampledProblem.env_steps",
+    "fisherlab.rl.convergence.SampledProblem.feasible",
+    "fisherlab.rl.convergence.SampledProblem.gradient",
+    "fisherlab.rl.convergence.SampledProblem.gradient_exact",
+    "fisherlab.rl.convergence.SampledProblem.hessian_vector",
+    "fisherlab.rl.convergence.SampledProblem.mean_return",
+    "fisherlab.rl.convergence.SampledProblem.objective",
+    "fisherlab.rl.convergence.SampledProblem.sample",
+    "fisherlab.rl.convergence.SlopeFit",
+    "fisherlab.rl.convergence.Task",
+    "fisherlab.rl.convergence.Task.config",
+    "fisherlab.rl.convergence.VonMisesBandit",
+    "fisherlab.rl.convergence.VonMisesBandit.constants",
+    "fisherlab.rl.convergence.VonMisesBandit.env_steps",
+    "fisherlab.rl.convergence.VonMisesBandit.feasible",
+    "fisherlab.rl.convergence.VonMisesBandit.gradient",
+    "fisherlab.rl.convergence.VonMisesBandit.gradient_exact",
+    "fisherlab.rl.convergence.VonMisesBandit.hessian_vector",
+    "fisherlab.rl.convergence.VonMisesBandit.mean_return",
+    "fisherlab.rl.convergence.VonMisesBandit.objective",
+    "fisherlab.rl.convergence.VonMisesBandit.optimal_objective",
+    "fisherlab.rl.convergence.VonMisesBandit.sample",
+    "fisherlab.rl.convergence.chapter_task",
+    "fisherlab.rl.convergence.fates",
+    "fisherlab.rl.convergence.fit_slope",
+    "fisherlab.rl.convergence.median_interval",
+    "fisherlab.rl.convergence.median_ratio",
+    "fisherlab.rl.convergence.run",
+    "fisherlab.rl.convergence.run_batch",
+    "fisherlab.rl.convergence.run_groups",
+    "fisherlab.rl.convergence.run_seeds",
+    "fisherlab.rl.convergence.slope_interval",
+    "fisherlab.rl.convergence.step_sizes",
+    "fisherlab.rl.exact_pg.EntropyNPGBound",
+    "fisherlab.rl.exact_pg.ExactRun",
+    "fisherlab.rl.exact_pg.RegretBound",
+    "fisherlab.rl.exact_pg.compatible_fit",
+    "fisherlab.rl.exact_pg.entropy_npg_bound",
+    "fisherlab.rl.exact_pg.feature_table",
+    "fisherlab.rl.exact_pg.fisher_condition_bounds",
+    "fisherlab.rl.exact_pg.npg_bound",
+    "fisherlab.rl.exact_pg.npg_direction",
+    "fisherlab.rl.exact_pg.npg_policy_update",
+    "fisherlab.rl.exact_pg.npg_regret_bound",
+    "fisherlab.rl.exact_pg.optimal_policy_value",
+    "fisherlab.rl.exact_pg.pg_lojasiewicz_bound",
+    "fisherlab.rl.exact_pg.pg_rate_bound",
+    "fisherlab.rl.exact_pg.pg_smoothness",
+    "fisherlab.rl.exact_pg.policy_iteration",
+    "fisherlab.rl.exact_pg.reachable_states",
+    "fisherlab.rl.exact_pg.run_entropy_npg",
+    "fisherlab.rl.exact_pg.run_linear_npg",
+    "fisherlab.rl.exact_pg.run_npg",
+    "fisherlab.rl.exact_pg.run_softmax_pg",
+    "fisherlab.rl.exact_pg.soft_value_iteration",
+    "fisherlab.rl.exact_pg.soft_values",
+    "fisherlab.rl.exact_pg.softmax_pg_gradient",
+    "fisherlab.rl.lqr.LQR",
+    "fisherlab.rl.lqr.LQR.check_gain",
+    "fisherlab.rl.lqr.LQR.fisher",
+    "fisherlab.rl.lqr.LQR.gain",
+    "fisherlab.rl.lqr.LQR.gradient",
+    "fisherlab.rl.lqr.LQR.objective",
+    "fisherlab.rl.lqr.LQR.optimal_gain",
+    "fisherlab.rl.lqr.LQR.optimal_objective",
+    "fisherlab.rl.lqr.LQR.policy",
+    "fisherlab.rl.lqr.LQR.riccati",
+    "fisherlab.rl.lqr.LQR.sample",
+    "fisherlab.rl.lqr.LQR.state_moment",
+    "fisherlab.rl.lqr.LQR.value_matrix",
+    "fisherlab.rl.lqr.example_lqr",
+    "fisherlab.rl.lqr.gain_to_theta",
+    "fisherlab.rl.lqr.theta_to_gain",
+    "fisherlab.rl.second_order.gradient_estimate",
+    "fisherlab.rl.second_order.hessian_estimate",
+    "fisherlab.rl.second_order.hessian_vector_estimate",
+    "fisherlab.rl.second_order.log_prob_gradient",
+    "fisherlab.rl.second_order.phi",
+    "fisherlab.rl.second_order.rewards_to_go",
+    "fisherlab.viz.animation.animate",
+    "fisherlab.viz.animation.to_html",
+    "fisherlab.viz.convergence.bounds_vs_measured",
+    "fisherlab.viz.convergence.estimates_vs_exact",
+    "fisherlab.viz.convergence.fate_bars",
+    "fisherlab.viz.convergence.gap_bands",
+    "fisherlab.viz.convergence.gradient_domination",
+    "fisherlab.viz.convergence.interval_plot",
+    "fisherlab.viz.convergence.lambda_min_curves",
+    "fisherlab.viz.convergence.run_curves",
+    "fisherlab.viz.course.Chapter",
+    "fisherlab.viz.course.chapter_path",
+    "fisherlab.viz.course.read_chapters",
+    "fisherlab.viz.divergences.constrained_step",
+    "fisherlab.viz.divergences.direction_gap",
+    "fisherlab.viz.divergences.error_loglog",
+    "fisherlab.viz.divergences.kl_contours",
+    "fisherlab.viz.divergences.kl_vs_quadratic",
+    "fisherlab.viz.divergences.local_ratios",
+    "fisherlab.viz.divergences.seed_check",
+    "fisherlab.viz.matrices.direction_explorer",
+    "fisherlab.viz.matrices.direction_panels",
+    "fisherlab.viz.matrices.direction_slices",
+    "fisherlab.viz.matrices.directional_animation",
+    "fisherlab.viz.matrices.directional_polar",
+    "fisherlab.viz.matrices.draw_ellipse",
+    "fisherlab.viz.matrices.ellipse_points",
+    "fisherlab.viz.matrices.loglik_contours",
+    "fisherlab.viz.matrices.mc_error_loglog",
+    "fisherlab.viz.matrices.null_direction",
+    "fisherlab.viz.matrices.observation_ellipses",
+    "fisherlab.viz.matrices.parameter_grid",
+    "fisherlab.viz.matrices.score_field",
+    "fisherlab.viz.matrices.score_histogram",
+    "fisherlab.viz.npg.direction_scatter",
+    "fisherlab.viz.npg.fisher_conditioning",
+    "fisherlab.viz.npg.greedy_limit",
+    "fisherlab.viz.npg.measured_vs_bound",
+    "fisherlab.viz.npg.method_curves",
+    "fisherlab.viz.npg.plateau_lengths",
+    "fisherlab.viz.npg.regularisation_bias",
+    "fisherlab.viz.optim.cg_iteration_spread",
+    "fisherlab.viz.optim.cg_residuals",
+    "fisherlab.viz.optim.convergence_curves",
+    "fisherlab.viz.optim.cost_scaling",
+    "fisherlab.viz.optim.direction_fields",
+    "fisherlab.viz.optim.invariance_paths",
+    "fisherlab.viz.optim.kfac_comparison",
+    "fisherlab.viz.optim.metric_balls",
+    "fisherlab.viz.rl.kl_per_update",
+    "fisherlab.viz.rl.learning_curves",
+    "fisherlab.viz.rl.line_search_stats",
+    "fisherlab.viz.rl.parameter_paths",
+    "fisherlab.viz.rl.surrogate_vs_objective",
+    "fisherlab.viz.scores.derivative_figure",
+    "fisherlab.viz.scores.derivative_panels",
+    "fisherlab.viz.scores.estimator_variance",
+    "fisherlab.viz.scores.explorer",
+    "fisherlab.viz.scores.information_curve",
+    "fisherlab.viz.scores.loglik_votes",
+    "fisherlab.viz.scores.move_panels",
+    "fisherlab.viz.scores.narrowing_animation",
+    "fisherlab.viz.scores.score_distributions",
+    "fisherlab.viz.scores.score_sweep_animation",
+    "fisherlab.viz.style.figure_png",
+    "fisherlab.viz.style.use_style",
+)}
+
+
+def _abstract_methods():
+    from sweep_api import public_callables
+
+    out = {}
+    for name in public_callables():
+        for base in ("fisherlab.families._base.Family.", "fisherlab.rl.policies.Policy."):
+            if name.startswith(base):
+                out[name] = "a method of an abstract base class; swept through every concrete subclass"
+    return out
+
+
+EXEMPT.update(_abstract_methods())
