@@ -13,7 +13,7 @@ PROFILES ?= native avx2 sse4
 # Strict nbval: every stored output is compared; the sanitizer only masks memory addresses.
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: install book pdf test unit nbval nbval-portable binder-check site-test execute lab serve bench clean
+.PHONY: install book pdf test unit nbval nbval-portable binder-check site-test execute install-cells lab serve bench clean
 
 install: $(STAMP)
 
@@ -76,6 +76,11 @@ binder-check:
 # Re-run notebooks in place, each in a fresh kernel, top to bottom, and print their times.
 execute: $(STAMP)
 	$(BIN)/python scripts/execute.py $(NB)
+
+# The first code cell of every notebook installs fisherlab where it is missing (Colab, a
+# downloaded notebook), from repository.url in _config.yml: rewrite it after changing the URL.
+install-cells: $(STAMP)
+	$(BIN)/python scripts/install_cell.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

@@ -746,6 +746,9 @@ EXEMPT = {
     "fisherlab.rl.rollouts.Batch": _RECORD + " (collect)",
     "fisherlab.rl.estimators.VectorEstimate": _RECORD + "; z_score is swept",
     "fisherlab._validate.ArgumentTypeError": "the exception type of wrong kinds of argument",
+    "fisherlab.viz.offline.Slider": "bad input tested one argument at a time in tests/test_viz_offline.py",
+    "fisherlab.viz.offline.Slider.labels": "no argument",
+    "fisherlab.viz.offline.slider_explorer": "bad input tested one argument at a time in tests/test_viz_offline.py",
 }
 
 # ---- the modules another engineer is rewriting (issue 17 leaves them to the next round) -----------------------

@@ -5,6 +5,8 @@ notebooks without running them and check what makes those outputs worth trusting
 
 * every chapter has a visible **Checks** section, before its exercises and references, whose
   code is behind a toggle (``hide-input``) and whose lines fit the page (at most 100 characters);
+* the code a reader sees (every code cell not removed from the page) fits the text column: at
+  most 88 characters per line;
 * no assert hides in a removed cell;
 * a check never asserts a value that came out of a ``fisherlab.viz`` drawing helper: what is
   asserted is computed by the notebook or by ``fisherlab``'s mathematics;
@@ -28,6 +30,7 @@ NOTEBOOKS = sorted(BOOK.glob("*.ipynb"))
 CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
 CHECKS = "Checks"
 MAX_CHECK_LINE = 100
+MAX_CODE_LINE = 88  # the site's text column shows 88 characters of code without scrolling
 
 
 def load(path: Path) -> dict:
@@ -91,6 +94,15 @@ def test_checks_are_visible_behind_a_toggle_and_fit_the_page(path):
         assert cell.get("outputs"), f"{path.name}: a check cell without stored output"
         for line in stream_lines(cell):
             assert len(line) <= MAX_CHECK_LINE, f"{path.name}: {len(line)} characters: {line}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_displayed_code_fits_the_text_column(path):
+    long = [f"cell {i}, {len(line)} characters: {line}"
+            for i, cell in enumerate(load(path)["cells"])
+            if cell["cell_type"] == "code" and not {"remove-input", "remove-cell"} & set(tags(cell))
+            for line in source(cell).splitlines() if len(line) > MAX_CODE_LINE]
+    assert not long, f"{path.name}: code lines over {MAX_CODE_LINE} characters:\n" + "\n".join(long)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -10,6 +10,7 @@ from . import optim
 from . import convergence
 from . import course
 from . import rl
+from . import offline
 from .animation import animate, to_html
 from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, use_style
 

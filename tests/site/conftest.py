@@ -336,6 +336,26 @@ async def _plays(page, index: int) -> bool:
     return changed
 
 
+async def _explorer_moves(page, index: int) -> list[dict]:
+    """Move each slider of an offline explorer to its other end, as a reader would drag it:
+    for each, did the image and the shown value change? (the slider is put back after)"""
+    root = page.locator("div.fl-explorer").nth(index)
+    img = root.locator("img")
+    results = []
+    for k in range(await root.locator('input[type="range"]').count()):
+        slider = root.locator('input[type="range"]').nth(k)
+        output = root.locator("output").nth(k)
+        start, top = await slider.input_value(), await slider.get_attribute("max")
+        before = (await img.get_attribute("src"), await output.inner_text())
+        target = "0" if start == top else top
+        await slider.fill(target)  # sets the value and fires the input event
+        after = (await img.get_attribute("src"), await output.inner_text())
+        results.append({"label": await slider.get_attribute("aria-label"),
+                        "image_changed": after[0] != before[0], "value_changed": after[1] != before[1]})
+        await slider.fill(start)
+    return results
+
+
 async def _figure_ground(page) -> float | None:
     """Mean brightness (0 to 1) of the outer ring of the first figure as rendered, or None."""
     figure = page.locator(".cell_output img").first
@@ -404,6 +424,8 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
         report["citation_labels"] = await page.locator(".citation-list .citation > .label").all_inner_texts()
         report["launch"] = {
             "binder": await page.locator('a[href*="mybinder.org"]').count(),
+            "colab": await page.eval_on_selector_all(
+                'a[href*="colab.research.google.com"]', "els => els.map(a => a.href)"),
             "download_ipynb": await page.locator(
                 '.dropdown-download-buttons a[href$=".ipynb"]').count(),
         }
@@ -425,6 +447,8 @@ async def audit_page(context, server: LocalServer, page_path: str) -> dict:
 
         report["animations"] = await page.evaluate(_ANIMATIONS)
         report["animation_plays"] = [await _plays(page, i) for i in range(len(report["animations"]))]
+        report["explorers"] = [await _explorer_moves(page, i)
+                               for i in range(await page.locator("div.fl-explorer").count())]
 
         # a phone: the page fits the screen, and both sidebar toggles open their navigation
         await page.set_viewport_size(PHONE)

@@ -111,6 +111,23 @@ def test_figures_read_in_dark_mode(audits, page):
     assert report["figure_ground_light"] > 0.9, f"{page}: a figure's ground is dark in light mode"
 
 
+def test_offline_explorers_respond_to_their_sliders(audits, page):
+    """Every kernel-free explorer: each slider, moved, shows another frame and its new value."""
+    for i, sliders in enumerate(audits(page)["explorers"]):
+        assert sliders, f"explorer {i} on {page} has no slider"
+        for slider in sliders:
+            assert slider["image_changed"] and slider["value_changed"], f"explorer {i} on {page}: {slider}"
+
+
+def test_every_widget_explorer_has_an_offline_twin(audits, toc):
+    """The chapters' ipywidgets explorers (pictures on the site) each have a page with a working
+    kernel-free twin."""
+    twins = [p for p in toc if "explore_" in p]
+    assert len(twins) >= 2, twins
+    for page in twins:
+        assert audits(page)["explorers"], f"{page} has no offline explorer"
+
+
 def test_animations_play(audits, page):
     report = audits(page)
     wanted = {"Play", "Pause", "Next frame", "Previous frame", "First frame", "Last frame"}
@@ -141,6 +158,9 @@ def test_page_weight_budget(audits, page):
 def test_notebook_pages_have_launch_and_download_buttons(audits, notebook_page):
     launch = audits(notebook_page)["launch"]
     assert launch["binder"] > 0, f"{notebook_page} has no Binder launch button"
+    name = notebook_page.removesuffix(".html").split("/")[-1]
+    assert any(href.endswith(f"/blob/main/book/{name}.ipynb") for href in launch["colab"]), (
+        f"{notebook_page} has no Colab launch button for its notebook: {launch['colab']}")
     assert launch["download_ipynb"] > 0, f"{notebook_page} has no .ipynb download button"
 
 
