@@ -258,7 +258,7 @@ def _gaussian_kl_terms(eps, log_lambda, maha) -> np.ndarray:
     \lambda_i - 1` (last axis), :math:`\log\lambda_i` and the Mahalanobis term :math:`m`.
 
     Each :math:`\lambda - 1 - \log\lambda = \epsilon - \log(1 + \epsilon) \ge 0` is evaluated without
-    cancellation (:func:`_x_minus_log1p` for :math:`|\epsilon| < 1/2`, ``eps - log_lambda``
+    cancellation (``_x_minus_log1p`` for :math:`|\epsilon| < 1/2`, ``eps - log_lambda``
     otherwise, where :math:`\log\lambda` is known accurately even when :math:`\lambda` is tiny), so
     the sum of non-negative terms keeps its relative precision and is 0 only when every
     :math:`\epsilon_i` and :math:`m` are.
