@@ -284,7 +284,7 @@ def kl_gaussian(mean_p, cov_p, mean_q, cov_q, *, base=None) -> np.ndarray:
     are the eigenvalues of :math:`L_q^{-1}(\Sigma_p - \Sigma_q)L_q^{-\top}`, computed from the
     difference of the covariances rather than as :math:`\lambda_i - 1`, and each
     :math:`\epsilon - \log(1+\epsilon)` is summed by a cancellation-free series (see
-    :func:`_x_minus_log1p`). When some :math:`|\epsilon_i| \ge 1/2` the first form is used, where it
+    ``_x_minus_log1p``). When some :math:`|\epsilon_i| \ge 1/2` the first form is used, where it
     loses nothing. The result is 0 only when the two distributions coincide (or the divergence is
     below the smallest float, about :math:`10^{-308}`).
 
