@@ -52,7 +52,7 @@ from . import exact_pg  # noqa: F401  (Chapter 6: exact NPG, PG, policy iteratio
 from .mdp import FiniteMDP, gridworld, random_mdp, river_swim, short_corridor, short_corridor_policy
 from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
 
-_LAZY = ("envs", "rollouts", "estimators", "algorithms",
+_LAZY = ("envs", "rollouts", "estimators", "algorithms", "mlp", "ppo",
          "second_order", "enumeration", "lqr", "assumptions", "convergence")
 
 
