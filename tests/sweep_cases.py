@@ -1043,4 +1043,5 @@ case("fisherlab.rl.ppo.ppo_update",
 EXEMPT["fisherlab.rl.ppo.PPOInfo"] = _RECORD
 del CASES["fisherlab.rl.algorithms.Config"]
 case("fisherlab.rl.algorithms.Config", lambda: (alg.Config, {"target_kl": 0.01}), **_CONFIG_KINDS, clip_ratio=SCALAR_PROB,
-     epochs=integer(1), n_minibatches=integer(1), target_kl=pos("scalar", optional=True, big=False))
+     epochs=integer(1), n_minibatches=integer(1), target_kl=pos("scalar", optional=True, big=False),
+     precondition=BOOL)

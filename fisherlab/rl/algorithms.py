@@ -63,6 +63,9 @@ class Config:
     """Step size of vanilla gradient ascent (pg), or Adam's learning rate (ppo)."""
     damping: float = 0.1
     """lambda added to the Fisher matrix inside CG: solves (F + lambda I) s = g (npg, trpo)."""
+    precondition: bool = True
+    """False: the direction is s = g itself, scaled and line-searched as usual: a KL-normalised
+    vanilla gradient, the trust region without the Fisher in the direction (npg, trpo)."""
     cg_iters: int = 10
     """Conjugate-gradient iterations for s = F^{-1} g."""
     backtrack_coeff: float = 0.8
@@ -93,6 +96,7 @@ class Config:
         self.delta = v.check_positive("delta", self.delta, scalar=True)
         self.lr = v.check_positive("lr", self.lr, scalar=True)
         self.damping = v.check_nonnegative("damping", self.damping, scalar=True)
+        self.precondition = v.check_bool("precondition", self.precondition)
         self.cg_iters = v.check_int("cg_iters", self.cg_iters, minimum=1)
         self.backtrack_coeff = v.check_open_interval("backtrack_coeff", self.backtrack_coeff, 0.0, 1.0, scalar=True)
         self.backtrack_iters = v.check_int("backtrack_iters", self.backtrack_iters, minimum=1)
@@ -242,14 +246,20 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
         # --- the natural direction s = (F + damping I)^{-1} g by CG, with Fisher-vector products only
         #     (damping keeps CG well conditioned on a singular softmax Fisher; 0.1 is the cg_damping
         #     of Schulman's TRPO code, modular_rl; Martens 2010, section 4.4)
-        sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
-        s, n_cg = sol.x, sol.n_iters
+        if config.precondition:
+            sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
+            s, n_cg = sol.x, sol.n_iters
+        else:  # the KL-normalised vanilla gradient: the same trust region, no Fisher in the direction
+            s = g
         # --- the largest step along s inside the quadratic trust region 1/2 d^T F d <= delta
-        #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s))
+        #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s)); the scale uses the
+        #     undamped F, so the quadratic KL of the step is delta exactly (Spinning Up uses
+        #     s^T (F + lambda I) s here, which shortens the step)
         sFs = float(s @ model.fvp(s))
         full_step = np.sqrt(2 * config.delta / max(sFs, 1e-300)) * s
     if config.algo == "trpo":
         # --- TRPO = NPG + line search: shrink until the exact mean KL <= delta and the surrogate improves
+        #     strictly (L > 0, as modular_rl; Spinning Up accepts L >= 0)
         ls = optim.backtracking_line_search(
             theta, full_step,
             lambda th: model.mean_kl(th) <= config.delta and model.surrogate_gain(th) > 0,

@@ -72,7 +72,7 @@ class MLPSoftmax(_Softmax):
         self.hidden = v.check_int("hidden", hidden, minimum=1)
         k, H, A = self.n_features, self.hidden, self.n_actions
         self._sizes = (k * H, H, H * A, A)
-        self._cuts = np.cumsum(self._sizes)[:-1]
+        self._cuts = tuple(int(c) for c in np.cumsum(self._sizes)[:-1])
         self.dim = int(sum(self._sizes))
 
     def __repr__(self):
@@ -101,8 +101,9 @@ class MLPSoftmax(_Softmax):
         return self._unpack(theta)
 
     def _unpack(self, theta):
-        W1, b1, W2, b2 = np.split(theta, self._cuts)
-        return W1.reshape(self.n_features, self.hidden), b1, W2.reshape(self.hidden, self.n_actions), b2
+        c1, c2, c3 = self._cuts  # plain slices (views); np.split is slow on the environment loop
+        return (theta[:c1].reshape(self.n_features, self.hidden), theta[c1:c2],
+                theta[c2:c3].reshape(self.hidden, self.n_actions), theta[c3:])
 
     def _forward(self, theta, states):
         """Input ``x (n, k)``, hidden ``h (n, H)`` and logits ``z (n, A)``."""
