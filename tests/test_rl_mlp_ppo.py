@@ -204,3 +204,25 @@ def test_run_records_ppo_and_trpo_kl_statistics():
     h2 = algorithms.run(envs.CartPole(4), fl.rl.LinearSoftmax(2, n_features=4, bias=True), total_steps=1024,
                         rng=np.random.default_rng(0), config=algorithms.Config(num_envs=4, n_steps=64), eval_every=0)
     assert np.all(h2.max_kl >= h2.kl) and h2.clip_fraction.size == 0
+
+
+def test_kl_normalised_vanilla_gradient_is_parallel_to_g_with_quadratic_kl_delta():
+    grid = fl.rl.gridworld(3)
+    tab = fl.rl.TabularSoftmax(grid.n_states, grid.n_actions)
+    theta = 0.3 * np.random.default_rng(0).normal(size=tab.dim)
+    model = algorithms.exact_model(grid, tab, theta)
+    new, info = algorithms.policy_update(theta, model, algorithms.Config(algo="npg", delta=0.01, precondition=False))
+    step = new - theta
+    g = model.grad
+    assert np.isclose(step @ g, np.linalg.norm(step) * np.linalg.norm(g), rtol=1e-12)  # parallel to g
+    assert np.isclose(0.5 * step @ model.fvp(step), 0.01, rtol=1e-10) and info.cg_iters == 0
+    # a huge damping turns the natural direction into the vanilla one
+    new_d, _ = algorithms.policy_update(theta, model, algorithms.Config(algo="npg", delta=0.01, damping=1e8))
+    assert np.allclose(new_d, new, atol=1e-6)
+
+
+def test_trpo_line_search_is_strict():
+    flat = algorithms.LocalModel(grad=np.ones(3), fvp=lambda w: w, surrogate_gain=lambda th: 0.0,
+                                 mean_kl=lambda th: 0.0)
+    new, info = algorithms.policy_update(np.zeros(3), flat, algorithms.Config(algo="trpo"))
+    assert not info.accepted and np.all(new == 0)

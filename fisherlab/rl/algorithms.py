@@ -253,13 +253,13 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
             s = g
         # --- the largest step along s inside the quadratic trust region 1/2 d^T F d <= delta
         #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s)); the scale uses the
-        #     undamped F, so the quadratic KL of the step is delta exactly (Spinning Up uses
-        #     s^T (F + lambda I) s here, which shortens the step)
+        #     undamped F, so the quadratic KL of the step is delta exactly (modular_rl, Baselines
+        #     and Spinning Up use s^T (F + lambda I) s here, which shortens the step)
         sFs = float(s @ model.fvp(s))
         full_step = np.sqrt(2 * config.delta / max(sFs, 1e-300)) * s
     if config.algo == "trpo":
         # --- TRPO = NPG + line search: shrink until the exact mean KL <= delta and the surrogate improves
-        #     strictly (L > 0, as modular_rl; Spinning Up accepts L >= 0)
+        #     strictly (L > 0, as modular_rl; Spinning Up and Baselines accept L >= 0)
         ls = optim.backtracking_line_search(
             theta, full_step,
             lambda th: model.mean_kl(th) <= config.delta and model.surrogate_gain(th) > 0,
