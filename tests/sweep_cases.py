@@ -968,3 +968,83 @@ def _abstract_methods():
 
 
 EXEMPT.update(_abstract_methods())
+
+
+# ---- rl.mlp, rl.ppo and PPO's fields of rl.algorithms.Config (Chapter 5: a neural policy, PPO) -------
+from fisherlab.rl import mlp as _mlp  # noqa: E402
+from fisherlab.rl import ppo as _ppo  # noqa: E402
+
+
+def _mlp_policy():
+    return _mlp.MLPSoftmax(2, n_features=2, hidden=3)
+
+
+def _mlp_cases():
+    name = "fisherlab.rl.mlp.MLPSoftmax"
+    case(name, lambda: (_mlp.MLPSoftmax, {"n_actions": 2, "n_features": 2, "hidden": 3, "features": None}),
+         n_actions=integer(2), n_features=integer(1, optional=True), hidden=integer(1), features=_FEATURES)
+    make = _mlp_policy
+    d = make().dim
+    theta = np.linspace(-0.5, 0.5, d)
+    states, actions = _STATES_F, np.array([1, 0, 1])
+    s_arg = real(extra=(("3 features for 2", np.ones((3, 3))), ("1-D", np.ones(2))))
+    a_arg = index(2, extra=(("length 2 for 3 states", np.array([0, 1])),))
+    T = real("fixed")
+    S = {"theta": theta, "states": states}
+
+    def c(meth, args, /, **kinds):
+        case(f"{name}.{meth}", lambda: (getattr(make(), meth), dict(args)), **kinds)
+
+    c("check_theta", {"theta": theta, "name": "theta"}, theta=T, name=STR)
+    c("check_states", {"states": states}, states=s_arg)
+    c("check_actions", {"actions": actions, "n": 3}, actions=a_arg, n=integer(0))
+    c("check_weights", {"weights": np.ones(3) / 3, "n": 3}, weights=nonneg("fixed", optional=True), n=integer(1))
+    for meth in ("entropy", "mode", "logits", "probs"):
+        c(meth, S, theta=T, states=s_arg)
+    for meth in ("log_prob", "score", "hessian_log_prob"):
+        c(meth, {**S, "actions": actions}, theta=T, states=s_arg, actions=a_arg)
+    c("hvp_log_prob", {**S, "actions": actions, "vec": np.ones(d)}, theta=T, states=s_arg, actions=a_arg,
+      vec=real("fixed"))
+    W = nonneg("fixed", optional=True)
+    c("fisher", {**S, "weights": np.ones(3) / 3}, theta=T, states=s_arg, weights=W)
+    c("fisher_vector_product", {**S, "vec": np.ones(d), "weights": np.ones(3) / 3}, theta=T, states=s_arg,
+      vec=real("fixed"), weights=W)
+    c("fisher_operator", {**S, "weights": np.ones(3) / 3, "damping": 0.1}, theta=T, states=s_arg, weights=W,
+      damping=SCALAR_NONNEG)
+    c("kl", {"theta_old": theta, **S}, theta_old=T, theta=T, states=s_arg)
+    c("unpack", {"theta": theta}, theta=T)
+    case(f"{name}.sample", lambda: (make().sample, {**S, "rng": g()}), theta=T, states=s_arg, rng=RNG)
+    case(f"{name}.init_theta", lambda: (make().init_theta, {"rng": g(), "out_scale": 0.01}), rng=RNG,
+         out_scale=pos("scalar", big=False))
+
+
+_mlp_cases()
+
+_ADAM = obj("must be a fisherlab.rl.ppo.Adam", wrong=_a_family())
+case("fisherlab.rl.ppo.Adam", lambda: (_ppo.Adam, {"dim": 3, "lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+     dim=integer(1), lr=pos("scalar", big=False), beta1=SCALAR_PROB, beta2=SCALAR_PROB, eps=pos("scalar", big=False))
+case("fisherlab.rl.ppo.Adam.step", lambda: (_ppo.Adam(3, lr=0.01).step, {"theta": np.zeros(3), "grad": np.ones(3)}),
+     theta=real("fixed"), grad=real("fixed"))
+case("fisherlab.rl.ppo.clipped_surrogate",
+     lambda: (_ppo.clipped_surrogate, {"ratio": np.array([0.5, 1.0, 1.5]), "advantages": np.array([1.0, -1.0, 0.5]),
+                                       "clip_ratio": 0.2}),
+     ratio=nonneg("fixed", big=False, extra=(("2-D", np.ones((3, 1))),)), advantages=real("fixed"),
+     clip_ratio=SCALAR_PROB)
+_PPO_POL = lambda: fl.rl.LinearSoftmax(2, n_features=2, bias=True)  # noqa: E731
+_PPO_TH = np.linspace(-0.5, 0.5, 6)
+case("fisherlab.rl.ppo.ppo_update",
+     lambda: (_ppo.ppo_update, {"policy": _PPO_POL(), "theta": _PPO_TH, "states": _STATES_F,
+                                "actions": np.array([1, 0, 1]), "advantages": np.array([1.0, -0.5, 0.2]),
+                                "log_probs": _PPO_POL().log_prob(_PPO_TH, _STATES_F, np.array([1, 0, 1])),
+                                "optimizer": _ppo.Adam(6, lr=0.01), "clip_ratio": 0.2, "epochs": 2,
+                                "n_minibatches": 1, "target_kl": 0.01, "rng": g()}),
+     policy=POLICY, theta=real("fixed"), states=real(extra=(("3 features for 2", np.ones((3, 3))),)),
+     actions=index(2, extra=(("length 2 for 3 states", np.array([0, 1])),)), advantages=real("fixed"),
+     log_probs=real("fixed"), optimizer=_ADAM, clip_ratio=SCALAR_PROB, epochs=integer(1),
+     n_minibatches=integer(1, extra=(("4 minibatches of 3 samples", 4),)), target_kl=pos("scalar", optional=True),
+     rng=RNG)
+EXEMPT["fisherlab.rl.ppo.PPOInfo"] = _RECORD
+del CASES["fisherlab.rl.algorithms.Config"]
+case("fisherlab.rl.algorithms.Config", lambda: (alg.Config, {"target_kl": 0.01}), **_CONFIG_KINDS, clip_ratio=SCALAR_PROB,
+     epochs=integer(1), n_minibatches=integer(1), target_kl=pos("scalar", optional=True, big=False),
+     precondition=BOOL)

@@ -112,7 +112,7 @@ def test_history_steps_to():
 
 def test_bad_config():
     with pytest.raises(ValueError, match="algo must be one of"):
-        alg.Config(algo="ppo")
+        alg.Config(algo="sac")
     with pytest.raises(ValueError, match="delta must be > 0"):
         alg.Config(delta=0.0)
     with pytest.raises(ValueError, match=r"backtrack_coeff must be in \(0, 1\)"):

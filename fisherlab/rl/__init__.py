@@ -34,8 +34,15 @@ Modules and interfaces
     ``collect`` (a batch of T steps from a vectorised environment, arrays (T, N)).
 ``estimators``
     REINFORCE and GPOMDP gradients with standard errors, a linear value baseline, GAE(λ).
+``mlp``
+    :class:`~fisherlab.rl.mlp.MLPSoftmax`, a one-hidden-layer tanh network with a softmax head:
+    the policy interface above, with the score by backpropagation and Fisher-vector products by
+    one R-operator forward pass and one backward pass.
+``ppo``
+    PPO's clipped surrogate, ``ppo_update`` (Adam epochs on minibatches) and a small ``Adam``.
 ``algorithms``
-    PG, NPG and TRPO, one code path with a switch (``Config(algo="pg" | "npg" | "trpo")``):
+    PG, NPG and TRPO, one code path with a switch (``Config(algo="pg" | "npg" | "trpo")``), and
+    PPO on the same driver (``Config(algo="ppo")``, sampled runs only):
     ``policy_update(theta, model, config)`` on a ``LocalModel`` (gradient, Fisher-vector
     product, surrogate gain, mean KL) that is exact (``exact_model(mdp, policy, theta)``) or
     sampled (``sampled_model(policy, theta, states, actions, advantages)``); the loops
@@ -52,7 +59,7 @@ from . import exact_pg  # noqa: F401  (Chapter 6: exact NPG, PG, policy iteratio
 from .mdp import FiniteMDP, gridworld, random_mdp, river_swim, short_corridor, short_corridor_policy
 from .policies import LinearGaussian, LinearSoftmax, Policy, TabularSoftmax
 
-_LAZY = ("envs", "rollouts", "estimators", "algorithms",
+_LAZY = ("envs", "rollouts", "estimators", "algorithms", "mlp", "ppo",
          "second_order", "enumeration", "lqr", "assumptions", "convergence")
 
 

@@ -18,13 +18,19 @@ divergence :math:`\bar D_\mathrm{KL}(\theta_\text{old}, \theta)`. The model is e
 So TRPO is NPG plus a line search: the two share every line of code but one ``if``.
 :func:`run_exact` and :func:`run` loop this update and return a :class:`History`.
 
+* ``algo="ppo"`` (in :func:`run` only): PPO's clipped surrogate, several epochs of Adam on
+  minibatches of the same batch (Schulman et al. 2017; :mod:`fisherlab.rl.ppo`). It needs the
+  samples themselves, not a local model, so :func:`run` calls :func:`~fisherlab.rl.ppo.ppo_update`
+  where the other three call :func:`policy_update`; everything else (rollouts, GAE, baseline,
+  evaluation, bookkeeping) is shared.
+
 Introduced in Chapter 5, "TRPO".
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 import numpy as np
@@ -35,26 +41,31 @@ from . import envs as _envs
 from . import mdp as _mdp
 from .estimators import LinearValue, gae, polynomial_features
 from .policies import Policy
+from .ppo import Adam, ppo_update
 from .rollouts import collect
 
 __all__ = ["Config", "LocalModel", "exact_model", "sampled_model", "StepInfo", "policy_update",
            "History", "run_exact", "run"]
 
-ALGOS = ("pg", "npg", "trpo")
+ALGOS = ("pg", "npg", "trpo", "ppo")
 
 
 @dataclass
 class Config:
-    """Hyperparameters of PG, NPG and TRPO, with TRPO's usual defaults."""
+    """Hyperparameters of PG, NPG, TRPO and PPO, with TRPO's usual defaults."""
 
     algo: str = "trpo"
-    """'pg' (gradient ascent), 'npg' (natural step of KL size delta) or 'trpo' (npg + line search)."""
+    """'pg' (gradient ascent), 'npg' (natural step of KL size delta), 'trpo' (npg + line search)
+    or 'ppo' (clipped surrogate, Adam epochs on minibatches; run only)."""
     delta: float = 0.01
     """Trust-region radius: the mean KL divergence allowed per update (npg, trpo)."""
     lr: float = 0.1
-    """Step size of vanilla gradient ascent (pg only)."""
+    """Step size of vanilla gradient ascent (pg), or Adam's learning rate (ppo)."""
     damping: float = 0.1
     """lambda added to the Fisher matrix inside CG: solves (F + lambda I) s = g (npg, trpo)."""
+    precondition: bool = True
+    """False: the direction is s = g itself, scaled and line-searched as usual: a KL-normalised
+    vanilla gradient, the trust region without the Fisher in the direction (npg, trpo)."""
     cg_iters: int = 10
     """Conjugate-gradient iterations for s = F^{-1} g."""
     backtrack_coeff: float = 0.8
@@ -71,12 +82,21 @@ class Config:
     """Steps per copy per update (run): a batch has num_envs * n_steps transitions."""
     normalize_advantages: bool = True
     """Standardise the advantages of each batch (run)."""
+    clip_ratio: float = 0.2
+    """PPO's clipping range epsilon: ratios outside [1 - eps, 1 + eps] stop pulling (ppo)."""
+    epochs: int = 10
+    """Passes over each batch (ppo)."""
+    n_minibatches: int = 4
+    """Minibatches per pass, each one Adam step (ppo)."""
+    target_kl: float | None = None
+    """Stop the epochs once the mean KL exceeds 1.5 target_kl (ppo; None: never)."""
 
     def __post_init__(self):
         v.check_choice("algo", self.algo, ALGOS)
         self.delta = v.check_positive("delta", self.delta, scalar=True)
         self.lr = v.check_positive("lr", self.lr, scalar=True)
         self.damping = v.check_nonnegative("damping", self.damping, scalar=True)
+        self.precondition = v.check_bool("precondition", self.precondition)
         self.cg_iters = v.check_int("cg_iters", self.cg_iters, minimum=1)
         self.backtrack_coeff = v.check_open_interval("backtrack_coeff", self.backtrack_coeff, 0.0, 1.0, scalar=True)
         self.backtrack_iters = v.check_int("backtrack_iters", self.backtrack_iters, minimum=1)
@@ -85,6 +105,11 @@ class Config:
         self.num_envs = v.check_int("num_envs", self.num_envs, minimum=1)
         self.n_steps = v.check_int("n_steps", self.n_steps, minimum=1)
         self.normalize_advantages = v.check_bool("normalize_advantages", self.normalize_advantages)
+        self.clip_ratio = v.check_open_interval("clip_ratio", self.clip_ratio, 0.0, 1.0, scalar=True)
+        self.epochs = v.check_int("epochs", self.epochs, minimum=1)
+        self.n_minibatches = v.check_int("n_minibatches", self.n_minibatches, minimum=1)
+        if self.target_kl is not None:
+            self.target_kl = v.check_positive("target_kl", self.target_kl, scalar=True)
 
 
 @dataclass
@@ -186,7 +211,9 @@ class StepInfo:
 
     Attributes: ``surrogate_gain`` and ``kl`` (mean KL) of the new parameter, ``grad_norm``,
     ``step_norm`` (Euclidean length of the step taken), ``n_backtracks``, ``step_fraction``
-    (:math:`\\beta^k`, 1 for npg/pg, 0 when rejected), ``accepted``, ``cg_iters`` (used).
+    (:math:`\\beta^k`, 1 for npg/pg, 0 when rejected), ``accepted``, ``cg_iters`` (used);
+    ``clip_fraction`` (ppo only) and ``max_kl`` (the largest per-state KL of the batch; run only),
+    None where they do not apply.
     """
 
     surrogate_gain: float
@@ -197,6 +224,8 @@ class StepInfo:
     step_fraction: float
     accepted: bool
     cg_iters: int
+    clip_fraction: float | None = None
+    max_kl: float | None = None
 
 
 def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray, StepInfo]:
@@ -205,6 +234,9 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
     Introduced in Chapter 5, "TRPO".
     """
     theta, model, config = _check_update(theta, model, config)
+    if config.algo == "ppo":
+        raise ValueError("config.algo must be 'pg', 'npg' or 'trpo' for policy_update, got 'ppo': PPO needs the "
+                         "samples themselves (fisherlab.rl.ppo.ppo_update, or run(..., config=Config(algo='ppo')))")
     g = model.grad
     n_cg = 0
     if config.algo == "pg":
@@ -214,14 +246,20 @@ def policy_update(theta, model: LocalModel, config: Config) -> tuple[np.ndarray,
         # --- the natural direction s = (F + damping I)^{-1} g by CG, with Fisher-vector products only
         #     (damping keeps CG well conditioned on a singular softmax Fisher; 0.1 is the cg_damping
         #     of Schulman's TRPO code, modular_rl; Martens 2010, section 4.4)
-        sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
-        s, n_cg = sol.x, sol.n_iters
+        if config.precondition:
+            sol = linalg.cg(model.fvp, g, cg_iters=config.cg_iters, damping=config.damping)
+            s, n_cg = sol.x, sol.n_iters
+        else:  # the KL-normalised vanilla gradient: the same trust region, no Fisher in the direction
+            s = g
         # --- the largest step along s inside the quadratic trust region 1/2 d^T F d <= delta
-        #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s))
+        #     (Schulman et al. 2015, appendix C: beta = sqrt(2 delta / s^T F s)); the scale uses the
+        #     undamped F, so the quadratic KL of the step is delta exactly (modular_rl, Baselines
+        #     and Spinning Up use s^T (F + lambda I) s here, which shortens the step)
         sFs = float(s @ model.fvp(s))
         full_step = np.sqrt(2 * config.delta / max(sFs, 1e-300)) * s
     if config.algo == "trpo":
         # --- TRPO = NPG + line search: shrink until the exact mean KL <= delta and the surrogate improves
+        #     strictly (L > 0, as modular_rl; Spinning Up and Baselines accept L >= 0)
         ls = optim.backtracking_line_search(
             theta, full_step,
             lambda th: model.mean_kl(th) <= config.delta and model.surrogate_gain(th) > 0,
@@ -257,6 +295,8 @@ class History:
         undiscounted return of the training episodes completed in the batch (run; NaN if none).
     eval_returns : mean deterministic evaluation return after each update (run; NaN if skipped).
     surrogate_gain, kl, n_backtracks, step_fraction, accepted, grad_norm : see :class:`StepInfo`.
+    clip_fraction : PPO's share of clipped ratios per update (ppo; empty for the others).
+    max_kl : the largest per-state KL of the batch per update (run; empty for run_exact).
     env_steps : cumulative environment steps after each update (0 for run_exact).
     wall_time : cumulative seconds after each update.
     thetas : parameters before the first and after every update, shape ``(n_updates + 1, d)``.
@@ -271,13 +311,17 @@ class History:
     step_fraction: list = field(default_factory=list)
     accepted: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
+    clip_fraction: list = field(default_factory=list)
+    max_kl: list = field(default_factory=list)
     env_steps: list = field(default_factory=list)
     wall_time: list = field(default_factory=list)
     thetas: list = field(default_factory=list)
 
     def _append(self, info: StepInfo):
-        for name in ("surrogate_gain", "kl", "n_backtracks", "step_fraction", "accepted", "grad_norm"):
-            getattr(self, name).append(getattr(info, name))
+        for name in ("surrogate_gain", "kl", "n_backtracks", "step_fraction", "accepted", "grad_norm",
+                     "clip_fraction", "max_kl"):
+            if getattr(info, name) is not None:  # clip_fraction: ppo only; max_kl: run only
+                getattr(self, name).append(getattr(info, name))
 
     def as_arrays(self) -> "History":
         """The same history with every list turned into a numpy array."""
@@ -313,6 +357,8 @@ def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None
     Introduced in Chapter 5, "TRPO".
     """
     config = Config() if config is None else v.check_instance("config", config, Config, "a fisherlab.rl.algorithms.Config")
+    if config.algo == "ppo":
+        raise ValueError("config.algo must be 'pg', 'npg' or 'trpo' for run_exact, got 'ppo' (PPO is sampled: use run)")
     _mdp.check_policy_for(mdp, policy)
     n_iters = v.check_int("n_iters", n_iters, minimum=0)
     progress = v.check_bool("progress", progress)
@@ -339,11 +385,12 @@ def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None
 def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Config | None = None,
         theta0=None, value=None, eval_every: int = 1, eval_episodes: int = 20, eval_until: float | None = None,
         stop_at: float | None = None, progress: bool = False) -> History:
-    r"""PG / NPG / TRPO from samples of a vectorised environment, with a value baseline and GAE(λ).
+    r"""PG / NPG / TRPO / PPO from samples of a vectorised environment, with a value baseline and GAE(λ).
 
     Each update collects ``config.num_envs * config.n_steps`` transitions, computes GAE
     advantages with the current value baseline, updates the policy with :func:`policy_update`
-    on :func:`sampled_model`, then refits the baseline to the λ-returns. Every ``eval_every``
+    on :func:`sampled_model` (PPO: :func:`~fisherlab.rl.ppo.ppo_update` on the samples), then
+    refits the baseline to the λ-returns. Every ``eval_every``
     updates the deterministic policy is evaluated on ``eval_episodes`` fresh episodes.
 
     Introduced in Chapter 5, "TRPO".
@@ -381,7 +428,12 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
         v.check_instance("value", value, LinearValue, "a LinearValue baseline (fisherlab.rl.estimators)")
     if env.num_envs != config.num_envs:
         raise ValueError(f"env.num_envs must equal config.num_envs = {config.num_envs}, got {env.num_envs}")
-    theta = policy.init_theta() if theta0 is None else policy.check_theta(theta0, "theta0").copy()
+    if theta0 is not None:
+        theta = policy.check_theta(theta0, "theta0").copy()
+    elif getattr(policy, "random_init", False):  # a network: its own child generator for the initial weights
+        theta = policy.init_theta(rng=rng.spawn(1)[0])
+    else:
+        theta = policy.init_theta()
     if value is None:
         if isinstance(env, _envs.FiniteMDPEnv):
             value = LinearValue(np.eye(env.mdp.n_states))
@@ -389,6 +441,7 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
             value = LinearValue(polynomial_features(2))
     hist = History(config.algo)
     hist.thetas.append(theta.copy())
+    adam = Adam(policy.dim, lr=config.lr) if config.algo == "ppo" else None  # its moments persist across updates
     # evaluation draws from its own child generator, so how often (and how long) we evaluate
     # never changes the training run
     eval_rng = rng.spawn(1)[0]
@@ -416,9 +469,23 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
             adv_v = (adv_v - adv_v.mean()) / (adv_v.std() + 1e-8)
         states = obs_flat[: T * N][mask]
         actions = batch.actions.reshape((T * N,) + batch.actions.shape[2:])[mask]
-        # --- the policy update (pg / npg / trpo)
-        model = sampled_model(policy, theta, states, actions, adv_v, log_probs=batch.log_probs.ravel()[mask])
-        theta, info = policy_update(theta, model, config)
+        lp_old = batch.log_probs.ravel()[mask]
+        if config.algo == "ppo":
+            # --- the PPO update: Adam epochs on the clipped surrogate of this batch
+            theta_new, pinfo = ppo_update(policy, theta, states, actions, adv_v, lp_old, optimizer=adam,
+                                          clip_ratio=config.clip_ratio, epochs=config.epochs,
+                                          n_minibatches=min(config.n_minibatches, len(states)),
+                                          target_kl=config.target_kl, rng=rng)
+            info = StepInfo(surrogate_gain=pinfo.surrogate_gain, kl=pinfo.kl, grad_norm=pinfo.grad_norm,
+                            step_norm=pinfo.step_norm, n_backtracks=0, step_fraction=1.0, accepted=True,
+                            cg_iters=0, clip_fraction=pinfo.clip_fraction, max_kl=pinfo.max_kl)
+            theta = theta_new
+        else:
+            # --- the policy update (pg / npg / trpo)
+            model = sampled_model(policy, theta, states, actions, adv_v, log_probs=lp_old)
+            theta_new, info = policy_update(theta, model, config)
+            info = replace(info, max_kl=float(policy._kl(theta, theta_new, states).max()))  # worst state
+            theta = theta_new
         # --- bookkeeping: baseline refit, evaluation, history
         value.fit(states, targets)
         k += 1

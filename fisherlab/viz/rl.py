@@ -5,7 +5,8 @@ finite MDP, :class:`fisherlab.rl.algorithms.History` records of PG, NPG and TRPO
 
 Colours: vanilla policy gradient ``UNINFORMATIVE`` (orange; it ignores the Fisher geometry),
 natural policy gradient ``ESTIMATE`` (green), TRPO ``INFORMATIVE`` (blue); the trust-region
-radius and bounds in ``TRUTH`` (vermilion).
+radius and bounds in ``TRUTH`` (vermilion); the KL-normalised vanilla gradient, PPO and TRPO
+with the MLP policy in further colours of the palette.
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
 
 __all__ = ["METHOD_COLORS", "METHOD_LABELS", "surrogate_vs_objective", "learning_curves", "kl_per_update",
            "parameter_paths", "line_search_stats"]
 
 #: one colour per algorithm, the same in every figure of the chapter
-METHOD_COLORS = {"pg": UNINFORMATIVE, "npg": ESTIMATE, "trpo": INFORMATIVE}
+METHOD_COLORS = {"pg": UNINFORMATIVE, "npg": ESTIMATE, "trpo": INFORMATIVE, "kl-pg": PALETTE[4],
+                 "ppo": PALETTE[3], "trpo-mlp": PALETTE[5]}
 #: legend labels
-METHOD_LABELS = {"pg": "PG", "npg": "NPG", "trpo": "TRPO"}
+METHOD_LABELS = {"pg": "PG", "npg": "NPG", "trpo": "TRPO", "kl-pg": "KL-normalised PG", "ppo": "PPO",
+                 "trpo-mlp": "TRPO, MLP policy"}
 
 
 def _ax(ax, figsize=(7.0, 4.0)):
