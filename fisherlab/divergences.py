@@ -6,9 +6,19 @@ second order, a multiple of the Fisher quadratic form:
 .. math::
     \mathrm{KL}(p_\theta \,\|\, p_{\theta+\Delta}) = \tfrac12 \Delta^\top F(\theta)\Delta + O(\lVert\Delta\rVert^3),
     \qquad
-    D_f(p_{\theta+\Delta} \,\|\, p_\theta) = \tfrac{f''(1)}{2}\, \Delta^\top F(\theta)\Delta + O(\lVert\Delta\rVert^3),
+    D_f(p_\theta \,\|\, p_{\theta+\Delta}) = \tfrac{f''(1)}{2}\, \Delta^\top F(\theta)\Delta + O(\lVert\Delta\rVert^3),
 
 so the Jensen–Shannon divergence (:math:`f''(1) = 1/4`) is :math:`\approx \tfrac18\Delta^\top F\Delta`.
+
+**One direction convention.** Every divergence *along a step* (:func:`approximation_error`,
+:func:`local_coefficient`, ``fisherlab.viz.divergences``) is
+:math:`D(p_\theta\,\|\,p_{\theta+\Delta})`: the expansion point first, as in TRPO's constraint
+:math:`\mathrm{KL}(\pi_{\text{old}}\|\pi_{\text{new}})`. With :math:`D_f(P\|Q) = \mathbb{E}_Q[f(p/q)]`
+this makes the generator :data:`KL` (:math:`f = t\log t`) the same divergence as ``"kl"``,
+:math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`, and :data:`REVERSE_KL` (:math:`f = -\log t`) the
+same as ``"reverse_kl"``, :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)`. The local constant is
+the same in both directions, because the conjugate generator :math:`f^*(u) = u f(1/u)` has
+:math:`f^{*\prime\prime}(1) = f''(1)`.
 
 How each divergence is computed (all in nats unless ``base`` is given):
 
@@ -95,7 +105,8 @@ class FDivergence:
 
     ``f_log(log_t)`` evaluates :math:`f(t)` from :math:`\log t`; ``f2_at_1`` is :math:`f''(1) > 0`,
     the constant of the local expansion
-    :math:`D_f(p_{\theta+\Delta}\|p_\theta) \approx \tfrac{f''(1)}{2}\Delta^\top F\Delta`;
+    :math:`D_f(p_\theta\|p_{\theta+\Delta}) \approx \tfrac{f''(1)}{2}\Delta^\top F\Delta` (the same
+    constant in the other direction, since :math:`f^{*\prime\prime}(1) = f''(1)`);
     ``fstar_log(log_u)`` evaluates the conjugate generator :math:`f^*(u) = u\,f(1/u)`.
     The integrand :math:`q\,f(p/q)` equals :math:`p\,f^*(q/p)`, and the integration uses
     whichever form has its ratio :math:`\le 1`, so that no :math:`e^{\log(p/q)}` overflows
@@ -693,10 +704,12 @@ def _as_f(divergence):
 
 
 def _divergence(family, theta, theta_step, divergence):
-    """D(p_theta, p_{theta + Delta}) for divergence in 'kl', 'reverse_kl', 'js' or an FDivergence.
+    """D(p_theta || p_{theta + Delta}) for divergence in 'kl', 'reverse_kl', 'js' or an FDivergence.
 
-    'kl' is KL(p_theta || p_{theta+Delta}) (the direction of TRPO's constraint); an FDivergence f
-    is D_f(p_{theta+Delta} || p_theta)."""
+    One convention (the module docstring): the expansion point first. An FDivergence f gives
+    D_f(p_theta || p_{theta+Delta}) = E_{p_{theta+Delta}}[f(p_theta / p_{theta+Delta})], so KL is
+    KL(p_theta || p_{theta+Delta}) (the direction of TRPO's constraint, 'kl') and REVERSE_KL is
+    KL(p_{theta+Delta} || p_theta) ('reverse_kl'). The closed forms are used where they exist."""
     f = _as_f(divergence)
     if f is KL:
         return kl(family, theta, theta_step)
@@ -704,7 +717,7 @@ def _divergence(family, theta, theta_step, divergence):
         return kl(family, theta_step, theta)
     if f is JENSEN_SHANNON:
         return js(family, theta, theta_step)
-    return f_divergence(family, theta_step, theta, f)
+    return f_divergence(family, theta, theta_step, f)
 
 
 @dataclass(frozen=True)
@@ -716,15 +729,19 @@ class ApproximationError:
     steps : ndarray of shape (m,)
         Step lengths :math:`t`.
     divergence : ndarray of shape (m,)
-        Exact :math:`D(p_\theta, p_{\theta + t u})`.
+        Exact :math:`D(p_\theta\,\|\,p_{\theta + t u})` (the expansion point first; see the
+        module docstring).
     quadratic : ndarray of shape (m,)
         :math:`c\, t^2 u^\top F u` with the divergence's local coefficient :math:`c`.
     error : ndarray of shape (m,)
         ``|divergence - quadratic|``.
     slope : float
         Least-squares slope of ``log error`` against ``log steps``: 3 for a smooth family whose
-        third-order term along ``u`` does not vanish (4 when it does). NaN when the error is exactly
-        0 at some step: the quadratic is then exact (a Gaussian mean), and there is no slope.
+        third-order term along ``u`` does not vanish (4 when it does, as for a symmetric location
+        family such as the Cauchy). NaN when the error at some step is at the level of rounding,
+        ``error <= 64 eps max(divergence, quadratic)`` with ``eps`` the float64 machine epsilon:
+        the quadratic is then exact (a Gaussian mean, whose KL *is* the quadratic), what is left
+        is rounding noise, and a line through it would report a meaningless slope.
     """
 
     steps: np.ndarray
@@ -738,7 +755,7 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
     r"""Exact divergence vs its quadratic approximation along :math:`\Delta = t\,u`.
 
     .. math::
-        \mathrm{err}(t) = \big| D(p_\theta, p_{\theta+tu}) - c\,t^2\,u^\top F(\theta)u \big|
+        \mathrm{err}(t) = \big| D(p_\theta\,\|\,p_{\theta+tu}) - c\,t^2\,u^\top F(\theta)u \big|
         = O(t^3),
 
     with :math:`c = 1/2` for KL, :math:`1/8` for JS, :math:`f''(1)/2` for an f-divergence
@@ -758,8 +775,9 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
         enough to be in the asymptotic regime but large enough that rounding (about
         :math:`10^{-16}/\text{error}`) does not dominate, e.g. ``np.geomspace(1e-3, 1e-1, 9)``.
     divergence : {"kl", "reverse_kl", "js"} or FDivergence
-        ``"kl"`` is :math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`, ``"reverse_kl"`` is
-        :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)`.
+        ``"kl"`` (or :data:`KL`) is :math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`,
+        ``"reverse_kl"`` (or :data:`REVERSE_KL`) is :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)`,
+        and any other generator :math:`f` gives :math:`D_f(p_\theta\|p_{\theta+\Delta})`.
     """
     _check_family(family)
     theta = family._check_single(theta)
@@ -786,8 +804,10 @@ def approximation_error(family: Family, theta, direction, steps, *, divergence="
         raise ValueError(f"theta + steps * direction must stay in the parameter space: {exc}") from None
     exact = np.asarray(_divergence(family, theta, theta_step, divergence), dtype=float)
     err = np.abs(exact - quad)
-    # an error of exactly 0 (the quadratic is exact, as for a Gaussian mean) has no log-log slope
-    slope = float("nan") if np.any(err == 0) else fit_loglog_slope(steps, err)
+    # an error at the level of rounding (the quadratic is exact, as for a Gaussian mean) is noise
+    # around 0: it has no log-log slope (a fit through it reports anything from -0.4 to 0.2)
+    rounding = 64 * np.finfo(float).eps * np.maximum(np.abs(exact), np.abs(quad))
+    slope = float("nan") if np.any(err <= rounding) else fit_loglog_slope(steps, err)
     return ApproximationError(steps, exact, quad, err, slope)
 
 
@@ -797,6 +817,10 @@ def fit_loglog_slope(x, y) -> float:
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
     x = v.check_positive("x", x)
+    y_arr = v.as_float_array("y", y)
+    if np.any(y_arr == 0):
+        raise ValueError("y must be > 0: a value of exactly 0 has no logarithm (an approximation error "
+                         "of 0 means the approximation is exact, and there is no slope to fit)")
     y = v.check_positive("y", y)
     if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError(f"x and y must be 1-D of the same length >= 2, got shapes {x.shape} and {y.shape}")

@@ -1048,3 +1048,32 @@ del CASES["fisherlab.rl.algorithms.Config"]
 case("fisherlab.rl.algorithms.Config", lambda: (alg.Config, {"target_kl": 0.01}), **_CONFIG_KINDS, clip_ratio=SCALAR_PROB,
      epochs=integer(1), n_minibatches=integer(1), target_kl=pos("scalar", optional=True, big=False),
      precondition=BOOL)
+# ---- large-sample inference and Fisher-Rao geometry (Chapters 1 and 3) -------------------------------------
+from fisherlab import asymptotics as _asy  # noqa: E402
+from fisherlab import geometry as _geo  # noqa: E402
+
+case("fisherlab.asymptotics.wald_interval",
+     lambda: (_asy.wald_interval, {"estimate": np.array([0.3, 0.5]), "standard_error": np.array([0.1, 0.0]),
+                                   "level": 0.9}),
+     estimate=real(extra=(("shape (3,)", np.zeros(3)),)), standard_error=nonneg(extra=(("shape (3,)", np.ones(3)),)),
+     level=prob("scalar"))
+case("fisherlab.asymptotics.sandwich_variance",
+     lambda: (_asy.sandwich_variance, {"scores": np.array([[1.0, 0.5], [-1.0, 0.2], [0.3, -0.7]]),
+                                       "hessians": -np.tile(np.eye(2), (3, 1, 1))}),
+     scores=real("fixed", extra=(("1-D", np.ones(3)), ("one observation", np.ones((1, 2))))),
+     hessians=real("fixed", extra=(("positive definite", np.tile(np.eye(2), (3, 1, 1))),
+                                   ("shape (3, 2)", np.ones((3, 2))))))
+case("fisherlab.asymptotics.jeffreys_density",
+     lambda: (_asy.jeffreys_density, {"family": fl.Bernoulli(), "theta": np.array([0.2, 0.5])}),
+     family=FAMILY, theta=prob())
+_NORMAL_EXTRAS = (("sigma <= 0", np.array([0.0, -1.0])), ("shape (3,)", np.ones(3)), ("scalar", 1.0))
+case("fisherlab.geometry.normal_fisher_rao_distance",
+     lambda: (_geo.normal_fisher_rao_distance, {"theta_a": np.array([0.0, 1.0]), "theta_b": np.array([1.0, 2.0])}),
+     theta_a=real("last", extra=_NORMAL_EXTRAS), theta_b=real("last", extra=_NORMAL_EXTRAS))
+case("fisherlab.geometry.normal_geodesic",
+     lambda: (_geo.normal_geodesic, {"theta_a": np.array([0.0, 1.0]), "theta_b": np.array([1.0, 2.0]),
+                                     "n_points": 5}),
+     theta_a=real("fixed", extra=_NORMAL_EXTRAS), theta_b=real("fixed", extra=_NORMAL_EXTRAS), n_points=integer(2))
+LATER.update({f"fisherlab.viz.classics.{_fn}": LATER_REASON for _fn in (
+    "mle_histograms", "conditional_variance", "coverage_curves", "jeffreys_panels", "nuisance_ellipses",
+    "half_plane_geodesics", "half_plane_balls")})

@@ -97,8 +97,9 @@ def direction_gap(ax, forward, reverse):
 
 
 def local_ratios(ax, family: Family, theta, direction, steps, fdivs):
-    r"""Ratio :math:`D_f(p_{\theta+tu}\|p_\theta) / (t^2 u^\top F u)` against the step for
-    several f-divergences; each tends to :math:`f''(1)/2` (dotted lines).
+    r"""Ratio :math:`D_f(p_\theta\|p_{\theta+tu}) / (t^2 u^\top F u)` against the step for
+    several f-divergences; each tends to :math:`f''(1)/2` (dotted lines). The direction is the
+    one of :func:`fisherlab.divergences.approximation_error`, the expansion point first.
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
@@ -110,7 +111,7 @@ def local_ratios(ax, family: Family, theta, direction, steps, fdivs):
     step = theta + (t[:, None] * u if family.dim > 1 else t * u)
     ratios = []
     for f, col in zip(fdivs, PALETTE):
-        r = D.f_divergence(family, step, theta, f) / (t**2 * uFu)
+        r = D.f_divergence(family, theta, step, f) / (t**2 * uFu)
         ratios.append(r)
         ax.semilogx(t, r, "o-", ms=3, color=col, label=f"{f.name}: $f''(1)/2 = {f.f2_at_1 / 2:g}$")
         ax.axhline(f.f2_at_1 / 2, color=col, ls=":", lw=1)

@@ -36,6 +36,21 @@ _ORDER_LABEL = {
 _ORDER_NAME = {0: "log-likelihood", 1: "score", 2: "second derivative"}
 
 
+def _binned(values, edges):
+    """Counts of ``values`` in the bins ``edges`` and the numbers below and above the window.
+
+    Out-of-range values are counted apart, never clipped into the edge bins (clipping would draw
+    spurious bars at the window's edges)."""
+    values = np.asarray(values, dtype=float)
+    counts, _ = np.histogram(values, bins=edges)  # values outside [edges[0], edges[-1]] are dropped
+    return counts, int(np.sum(values < edges[0])), int(np.sum(values > edges[-1]))
+
+
+def _outside_label(below: int, above: int) -> str:
+    parts = [f"{above} above ↑" if above else "", f"{below} below ↓" if below else ""]
+    return "\n".join(p for p in parts if p)
+
+
 def _values(family: Family, order: int, theta, x) -> np.ndarray:
     method = {0: family.log_likelihood, 1: family.score, 2: family.hessian}[order]
     return method(theta, x)
@@ -96,11 +111,14 @@ def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0,
     Row ``k`` shows, for ``order = orders[k]`` (0: log-likelihood, 1: score, 2: second
     derivative), the curves :math:`\\theta \\mapsto \\partial^{k}_\\theta\\ell(\\theta; x_i)` on the
     left and, on the right, the distribution of their values at ``theta0`` as a horizontal
-    histogram sharing the vertical axis, with the sample mean marked.
+    histogram sharing the vertical axis, with the sample mean marked. Values outside the
+    vertical window are not drawn as bars: their numbers are written in the histogram's corner
+    ("3 above ↑", "2 below ↓").
 
     ``axes`` has shape ``(len(orders), 2)``; existing content is cleared. ``ylims`` fixes the
     vertical range of each row. Returns one dict per row with the values at ``theta0``
-    (``"values"``, shape (n,)) and the artists that :func:`move_panels` updates.
+    (``"values"``, shape (n,)), the numbers of values below and above the window
+    (``"outside"``, a pair) and the artists that :func:`move_panels` updates.
     """
     theta_grid = np.asarray(theta_grid, dtype=float)
     tex = family.param_tex[0]
@@ -122,7 +140,9 @@ def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0,
             ax_curve.set_ylim(*ylims[row])
         lo, hi = ax_curve.get_ylim()
         edges = np.linspace(lo, hi, bins + 1)
-        counts, _ = np.histogram(np.clip(at0, lo, hi), bins=edges)
+        counts, below, above = _binned(at0, edges)
+        outside_text = ax_hist.text(0.97, 0.97, _outside_label(below, above), transform=ax_hist.transAxes,
+                                    ha="right", va="top", fontsize=8, color="black")
         bars = ax_hist.barh(edges[:-1], counts, height=np.diff(edges), align="edge", color=color, alpha=0.6)
         mean = float(np.mean(at0))
         mean_line = ax_hist.axhline(mean, color=ESTIMATE, lw=2, label="mean")
@@ -137,8 +157,8 @@ def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0,
         ax_hist.tick_params(labelleft=False)
         if row == 0:
             ax_curve.legend(loc="lower left", fontsize=8)
-        rows.append({"order": order, "values": at0, "dots": dots, "vline": vline, "bars": bars,
-                     "edges": edges, "mean_line": mean_line, "mean_text": mean_text, "max_curves": max_curves})
+        rows.append({"order": order, "values": at0, "outside": (below, above), "outside_text": outside_text,
+                     "dots": dots, "vline": vline, "bars": bars, "edges": edges, "mean_line": mean_line, "mean_text": mean_text, "max_curves": max_curves})
     axes[-1][0].set_xlabel(rf"${tex}$")
     return rows
 
@@ -147,7 +167,8 @@ def move_panels(rows, family: Family, x, theta0):
     """Move the panels drawn by :func:`derivative_panels` to a new ``theta0`` in place.
 
     Only the marker line, the dots, the histogram bars and the mean change, which is much
-    cheaper than redrawing the curves. Returns the new values at ``theta0`` per row.
+    cheaper than redrawing the curves. Values outside the window are counted in the corner
+    label, as in :func:`derivative_panels`. Returns the new values at ``theta0`` per row.
     """
     out = []
     for row in rows:
@@ -155,10 +176,11 @@ def move_panels(rows, family: Family, x, theta0):
         k = row["max_curves"]
         row["dots"].set_data(np.full(min(len(at0), k), theta0), at0[:k])
         row["vline"].set_xdata([theta0, theta0])
-        lo, hi = row["edges"][0], row["edges"][-1]
-        counts, _ = np.histogram(np.clip(at0, lo, hi), bins=row["edges"])
+        counts, below, above = _binned(at0, row["edges"])
         for bar, count in zip(row["bars"], counts):
             bar.set_width(count)
+        row["outside"] = (below, above)
+        row["outside_text"].set_text(_outside_label(below, above))
         mean = float(np.mean(at0))
         row["mean_line"].set_ydata([mean, mean])
         row["mean_text"].set_text(f"mean {mean:+.3f}")
@@ -204,8 +226,7 @@ def score_sweep_animation(family: Family, x, theta_grid, theta0_values, *, truth
     rows = derivative_panels(axes, family, x, theta_grid, theta0_values[0], orders=orders, truth=truth,
                              color=color, ylims=ylims, max_curves=max_curves)
     # the histogram's count axis must hold the tallest histogram of the sweep
-    tallest = max(np.histogram(np.clip(_values(family, 1, t, x), *ylims[1]), bins=rows[1]["edges"])[0].max()
-                  for t in theta0_values)
+    tallest = max(_binned(_values(family, 1, t, x), rows[1]["edges"])[0].max() for t in theta0_values)
     axes[1][1].set_xlim(0, tallest * 1.15)
     title = fig.suptitle("")
     fig.tight_layout()
@@ -299,6 +320,7 @@ def narrowing_animation(make_family, table, truth, *, n_samples, seed, theta_gri
     ax_h.set_xlabel("count")
     ax_h.set_title(r"at $\mu^*$", fontsize=10)
     ax_h.legend(loc="lower right", fontsize=8)
+    outside_text = ax_h.text(0.97, 0.97, "", transform=ax_h.transAxes, ha="right", va="top", fontsize=8)
     ax_i.plot(fine, exact_fine, color=TRUTH, lw=1.5, label=r"exact $I$")
     (hess_points,) = ax_i.plot([], [], "o", color=ESTIMATE, label=r"$-\overline{\partial^2 \ell}$ (Monte Carlo)")
     (score_points,) = ax_i.plot([], [], "x", color=INFORMATIVE, ms=7, label=r"$\overline{s^2}$ (Monte Carlo)")
@@ -319,9 +341,10 @@ def narrowing_animation(make_family, table, truth, *, n_samples, seed, theta_gri
             line.set_ydata(column)
         curve_title.set_text(f"scale {scale:.2f}: curvature of each observation")
         h = family.hessian(truth, x)
-        counts, _ = np.histogram(np.clip(h, h_lo, h_hi), bins=edges)
+        counts, below, above = _binned(h, edges)
         for bar, count in zip(bars, counts):
             bar.set_width(count)
+        outside_text.set_text(_outside_label(below, above))
         mean_line.set_ydata([h.mean(), h.mean()])
         info_line.set_ydata([-rows[k][1], -rows[k][1]])
         done = rows[: k + 1]
