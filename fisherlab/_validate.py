@@ -39,6 +39,7 @@ __all__ = [
     "check_finite",
     "check_index_array",
     "check_bool_array",
+    "check_int_array",
     "check_result",
     "quiet",
 ]
@@ -339,6 +340,36 @@ def check_bool_array(name: str, value) -> np.ndarray:
     if not np.all(ok):
         raise ValueError(f"{name} must contain only booleans (or 0 and 1), got {arr[~ok].ravel()[0]!r}")
     return arr.astype(bool)
+
+
+def check_int_array(name: str, value, *, minimum: int | None = None, maximum: int | None = None,
+                    max_ndim: int | None = None) -> np.ndarray:
+    """An integer or an array of integers in [minimum, maximum], as int64.
+
+    Floats are accepted only when they hold whole numbers (``2.0``); ``0.5`` is an error, never
+    truncated. Booleans, strings, complex numbers and ``None`` are of the wrong kind; NaN and
+    infinities are errors. ``max_ndim`` bounds the number of axes (``1``: a number or a 1-D array).
+    """
+    rng = f" in [{'-inf' if minimum is None else minimum}, {'inf' if maximum is None else maximum}]"
+    want = f"{name} must be an integer or an array of integers{rng}"
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        raise ArgumentTypeError(f"{want}, got {_describe(value)}")
+    arr = as_float_array(name, value)  # kinds, NaN and infinities
+    raw = np.asarray(value)
+    if raw.dtype.kind == "b" or (raw.dtype.kind == "O" and any(isinstance(e, (bool, np.bool_))
+                                                                 for e in raw.ravel().tolist())):
+        raise ArgumentTypeError(f"{want}, got booleans")
+    if max_ndim is not None and arr.ndim > max_ndim:
+        raise ValueError(f"{name} must have at most {max_ndim} axes, got shape {arr.shape}")
+    whole = arr == np.round(arr)
+    if not np.all(whole):
+        raise ValueError(f"{want}, got {arr[~whole].ravel()[0]!r}")
+    if (minimum is not None and np.any(arr < minimum)) or (maximum is not None and np.any(arr > maximum)):
+        bad = arr[((arr < minimum) if minimum is not None else False) | ((arr > maximum) if maximum is not None else False)]
+        raise ValueError(f"{want}, got {bad.ravel()[0]:g}")
+    if np.any(np.abs(arr) > 2.0**62):
+        raise ValueError(f"{want} of at most 2**62 in size, got {arr[np.abs(arr) > 2.0**62].ravel()[0]:g}")
+    return arr.astype(np.int64)
 
 
 def quiet():

@@ -129,6 +129,35 @@ def test_defect08_optimal_value_checks_its_arguments_and_convergence():
     np.testing.assert_allclose(V, (mdp.R + mdp.gamma * mdp.P @ V).max(axis=1), atol=1e-10)
 
 
+# ---- defect 9: step_sizes checks lr and t -------------------------------------------------------------------
+@pytest.mark.parametrize("lr", [-1.0, 0.0, np.nan, np.inf, "0.1", 0.1 + 0j, None, np.array([0.1, 0.2])])
+def test_defect09_step_sizes_rejects_a_bad_lr(lr):
+    from fisherlab.rl import convergence as cv
+
+    with pytest.raises((ValueError, TypeError), match=r"\blr\b"):
+        cv.step_sizes("harpg", np.arange(3), lr)
+
+
+@pytest.mark.parametrize("t", [-1, 0.5, np.nan, np.inf, "2", 1 + 0j, None, np.array([[0, 1]])])
+def test_defect09_step_sizes_rejects_a_bad_t(t):
+    from fisherlab.rl import convergence as cv
+
+    with pytest.raises((ValueError, TypeError), match=r"\bt\b"):
+        cv.step_sizes("n-harpg", t, 0.5)
+
+
+def test_defect09_step_sizes_valid_calls_are_unchanged():
+    from fisherlab.rl import convergence as cv
+
+    t = np.arange(5)
+    gamma, eta = cv.step_sizes("harpg", t, 0.5)
+    np.testing.assert_array_equal(eta, 2.0 / (t + 2.0))
+    np.testing.assert_array_equal(gamma, 0.5 * (2.0 / (t + 2.0)) ** 0.5)
+    gamma, eta = cv.step_sizes("pg", 3, 0.25)  # an int t gives 0-d arrays
+    assert gamma.shape == () and float(gamma) == 0.25 and float(eta) == 1.0
+    np.testing.assert_array_equal(cv.step_sizes("n-pg-igt", [0.0, 2.0], 1)[0], [1.0, 0.5])  # whole floats
+
+
 # ---- defect 10: silent coercions -------------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", [0.5, np.nan, "no"])
 def test_defect10_gae_terminated_must_be_boolean(bad):

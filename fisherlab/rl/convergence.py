@@ -133,11 +133,9 @@ def step_sizes(method: str, t, lr: float):
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    t = np.asarray(t, dtype=np.float64)
-    if np.any(t < 0):
-        raise ValueError("t must be >= 0")
+    v.check_choice("method", method, METHODS)
+    t = v.check_int_array("t", t, minimum=0, max_ndim=1).astype(np.float64)  # iterations 0, 1, ...
+    lr = v.check_positive("lr", lr, scalar=True)
     decay = 2.0 / (t + 2.0)
     if method == "pg":
         return lr * np.ones_like(t), np.ones_like(t)
