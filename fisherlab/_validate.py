@@ -40,6 +40,7 @@ __all__ = [
     "check_index_array",
     "check_bool_array",
     "check_int_array",
+    "check_policy_table",
     "check_result",
     "quiet",
 ]
@@ -350,8 +351,12 @@ def check_int_array(name: str, value, *, minimum: int | None = None, maximum: in
     truncated. Booleans, strings, complex numbers and ``None`` are of the wrong kind; NaN and
     infinities are errors. ``max_ndim`` bounds the number of axes (``1``: a number or a 1-D array).
     """
-    rng = f" in [{'-inf' if minimum is None else minimum}, {'inf' if maximum is None else maximum}]"
-    want = f"{name} must be an integer or an array of integers{rng}"
+    if minimum is not None and maximum is not None:
+        want = f"{name} must be integers in [{minimum}, {maximum}]"
+    elif minimum is not None or maximum is not None:
+        want = f"{name} must be integers {'>= ' + str(minimum) if minimum is not None else '<= ' + str(maximum)}"
+    else:
+        want = f"{name} must be integers"
     if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
         raise ArgumentTypeError(f"{want}, got {_describe(value)}")
     arr = as_float_array(name, value)  # kinds, NaN and infinities
@@ -370,6 +375,12 @@ def check_int_array(name: str, value, *, minimum: int | None = None, maximum: in
     if np.any(np.abs(arr) > 2.0**62):
         raise ValueError(f"{want} of at most 2**62 in size, got {arr[np.abs(arr) > 2.0**62].ravel()[0]:g}")
     return arr.astype(np.int64)
+
+
+def check_policy_table(name: str, value, n_states: int, n_actions: int) -> np.ndarray:
+    """A policy table of shape ``(n_states, n_actions)`` whose rows are probability vectors."""
+    arr = check_shape(name, as_float_array(name, value), (n_states, n_actions))
+    return check_probability_vector(name, arr)
 
 
 def quiet():

@@ -263,7 +263,8 @@ def _kind_probes(a: Arg, valid):
         yield "NaN", _entry(arr, NAN), True
         yield "complex", arr + 0.5j, True
         yield "strings", arr.astype(str), True
-        yield "None", None, True
+        if not a.optional:
+            yield "None", None, True
         yield "1-D", arr.ravel(), True
     elif k == "boolarray":
         arr = np.asarray(valid)

@@ -729,6 +729,365 @@ for _fn in ("exact_gradient_h", "exact_objective_h"):
          mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"), horizon=integer(1))
 
 
+# ---- rl.convergence, rl.second_order, rl.lqr, rl.assumptions, rl.exact_pg ---------------------------------
+from fisherlab.rl import assumptions as asm  # noqa: E402
+from fisherlab.rl import convergence as cv  # noqa: E402
+from fisherlab.rl import exact_pg as xpg  # noqa: E402
+from fisherlab.rl import lqr as lq  # noqa: E402
+from fisherlab.rl import second_order as so  # noqa: E402
+
+_SIZES = custom(("a size of 0", np.array([0, 2])), ("2.5 trajectories", np.array([2.5, 2.0])), ("None", None),
+                ("a string", "2"), ("one size for 2 rows", np.array([2])), ("NaN", np.array([np.nan, 2.0])),
+                ("2-D", np.array([[2, 2]])), ("complex", np.array([2, 2]) + 0j))
+_RNGS = custom(("None", None), ("an int", 3), ("one generator for 2 rows", [g()]), ("an int seed in the list", [0, g()]),
+               ("a RandomState in the list", [np.random.RandomState(0), g()]))
+_ROWS_FEASIBLE = custom(("1-D", np.zeros(2)), ("None", None), ("a string", "abc"), ("complex", np.zeros((2, 2)) + 0j),
+                        ("an object", object()), ("3 parameters for 2", np.zeros((2, 3))))
+
+
+def _traj_problem():
+    mdp, tab = _mdp(), _tab()
+    return cv.SampledProblem(lambda th, n, rng: ro.sample_episodes(mdp, tab, th, n_episodes=n, horizon=3, rng=rng),
+                             tab, lambda th: M.exact_objective(mdp, tab, th))
+
+
+PROBLEMS = {
+    # name: (factory, thetas (2, d), the batch of another problem for the wrong-kind probe)
+    "fisherlab.rl.convergence.FiniteMDPProblem": (lambda: cv.FiniteMDPProblem(_mdp(), _tab(), 3), np.zeros((2, 6))),
+    "fisherlab.rl.convergence.LQRProblem": (lambda: cv.LQRProblem(lq.example_lqr(), 3), np.zeros((2, 2))),
+    "fisherlab.rl.convergence.VonMisesBandit": (
+        lambda: cv.VonMisesBandit([1.0, -1.0], kappa=2.0, gamma=0.5, horizon=3), np.zeros((2, 2))),
+    "fisherlab.rl.convergence.SampledProblem": (_traj_problem, np.zeros((2, 6))),
+}
+
+
+def _problem_cases():
+    for name, (make, thetas) in PROBLEMS.items():
+        d = thetas.shape[1]
+        sizes = np.array([2, 2])
+
+        def batch(make=make, thetas=thetas, sizes=sizes):
+            return make().sample(thetas, sizes, [g(), g(1)])
+
+        wrong = (PROBLEMS["fisherlab.rl.convergence.VonMisesBandit"] if "VonMises" not in name
+                 else PROBLEMS["fisherlab.rl.convergence.FiniteMDPProblem"])
+        other = wrong[0]().sample(wrong[1], sizes, [g(), g(1)])
+        BATCH = obj("batch must be", wrong=other)
+        TH = real("fixed", big=("VonMises" in name or "FiniteMDP" in name))
+        flags = np.array([True, False])
+        case(f"{name}.sample", lambda make=make, t=thetas: (make().sample, {"thetas": t, "sizes": sizes, "rngs": [g(), g(1)]}),
+             thetas=TH, sizes=_SIZES, rngs=_RNGS)
+        case(f"{name}.gradient", lambda make=make, t=thetas, b=batch: (make().gradient, {"thetas": t, "batch": b(),
+                                                                                          "baseline": flags}),
+             thetas=TH, batch=BATCH, baseline=BOOLARRAY)
+        case(f"{name}.hessian_vector",
+             lambda make=make, t=thetas, b=batch, d=d: (make().hessian_vector, {"thetas": t, "batch": b(),
+                                                                                "vecs": np.ones((2, d)),
+                                                                                "first_term": flags, "baseline": flags}),
+             # (a huge vecs may give a non-finite estimate: run_batch reads that as a divergence)
+             thetas=TH, batch=BATCH, vecs=real("fixed", big=False), first_term=BOOLARRAY, baseline=BOOLARRAY)
+        for meth in ("env_steps", "mean_return"):
+            case(f"{name}.{meth}", lambda make=make, b=batch, meth=meth: (getattr(make(), meth), {"batch": b()}),
+                 batch=BATCH)
+        exact_big = "FiniteMDP" in name or "VonMises" in name  # the LQR's and a sampler's are NaN where unknown
+        case(f"{name}.objective", lambda make=make, t=thetas: (make().objective, {"thetas": t}),
+             thetas=real("fixed", big=exact_big or "LQR" in name))
+        case(f"{name}.gradient_exact", lambda make=make, t=thetas: (make().gradient_exact, {"thetas": t}),
+             thetas=_ROWS_FEASIBLE)  # NaN rows (diverged runs) give NaN, as documented
+        case(f"{name}.feasible", lambda make=make, t=thetas: (make().feasible, {"thetas": t}), thetas=_ROWS_FEASIBLE)
+
+
+_problem_cases()
+case("fisherlab.rl.convergence.FiniteMDPProblem", lambda: (cv.FiniteMDPProblem, {"mdp": _mdp(), "policy": _tab(), "horizon": 3}),
+     mdp=MDP, policy=POLICY_FOR_MDP, horizon=integer(1))
+case("fisherlab.rl.convergence.FiniteMDPProblem.probs",
+     lambda: (cv.FiniteMDPProblem(_mdp(), _tab(), 3).probs, {"thetas": np.zeros((2, 6))}), thetas=real("fixed"))
+case("fisherlab.rl.convergence.LQRProblem", lambda: (cv.LQRProblem, {"task": lq.example_lqr(), "horizon": 3}),
+     task=obj("must be an LQR", wrong=_mdp()), horizon=integer(1))
+case("fisherlab.rl.convergence.LQRProblem.gains", lambda: (cv.LQRProblem(lq.example_lqr(), 3).gains, {"thetas": np.zeros((2, 2))}),
+     thetas=real("fixed"))
+case("fisherlab.rl.convergence.VonMisesBandit",
+     lambda: (cv.VonMisesBandit, {"targets": np.array([1.0, -1.0]), "kappa": 2.0, "gamma": 0.5, "horizon": 3}),
+     targets=real(extra=(("scalar", 1.0), ("empty", np.zeros(0)), ("2-D", np.ones((1, 2))))), kappa=pos("scalar", big=False),
+     gamma=SCALAR_PROB, horizon=integer(1))
+for _meth in ("constants", "optimal_objective"):
+    case(f"fisherlab.rl.convergence.VonMisesBandit.{_meth}",
+         lambda _meth=_meth: (getattr(cv.VonMisesBandit([1.0, -1.0], kappa=2.0, gamma=0.5, horizon=3), _meth), {}))
+case("fisherlab.rl.convergence.SampledProblem",
+     lambda: (cv.SampledProblem, {"sample": lambda th, n, rng: None, "policy": _tab(), "evaluate": None}),
+     sample=CALLABLE, policy=obj("must be a fisherlab policy", wrong=_a_family()), evaluate=Arg("callable", optional=True))
+
+_CV_CONFIG = obj("must be a fisherlab.rl.convergence.Config", wrong=alg.Config())
+case("fisherlab.rl.convergence.Config", lambda: (cv.Config, {"hess_batch_size": 4}),
+     method=CHOICE, lr=pos("scalar", big=False), batch_size=integer(1), hess_batch_size=integer(1, optional=True),
+     first_term=BOOL, extrapolate=BOOL, hessian_point=CHOICE, baseline=BOOL, warmup=integer(0))
+case("fisherlab.rl.convergence.Config.schedule", lambda: (cv.Config(warmup=2).schedule, {"n_iters": 5}), n_iters=integer(1))
+case("fisherlab.rl.convergence.step_sizes", lambda: (cv.step_sizes, {"method": "harpg", "t": np.arange(4), "lr": 0.5}),
+     method=CHOICE, t=nonneg(big=False, extra=(("0.5", np.array([0.0, 0.5])), ("2-D", np.zeros((2, 2))))),
+     lr=pos("scalar", big=False))
+
+
+def _small_runs():
+    return cv.run_batch(cv.FiniteMDPProblem(_mdp(), _tab(), 2), np.zeros(6), 2, cv.Config(method="pg", batch_size=1),
+                        rngs=[g(), g(1)])
+
+
+case("fisherlab.rl.convergence.Runs.gaps", lambda: (_small_runs().gaps, {"J_star": 1.0}), J_star=real("scalar", big=False))
+case("fisherlab.rl.convergence.Runs.history", lambda: (_small_runs().history, {"i": 1}),
+     i=integer(0, extra=(("2 (only 2 runs)", 2),)))
+case("fisherlab.rl.convergence.Runs.take", lambda: (_small_runs().take, {"rows": np.array([1])}),
+     rows=custom(("2 (only 2 runs)", np.array([2])), ("0.5", np.array([0.5])), ("None", None), ("a string", "0"),
+                 ("a mask of the wrong length", np.array([True, False, True])), ("2-D", np.array([[0]])),
+                 ("no rows", np.zeros(0, dtype=int))))
+case("fisherlab.rl.convergence.Task.config",
+     lambda: (cv.chapter_task("von-mises", n_iters=3).config, {"method": "n-harpg", "lr": 0.5}),
+     method=CHOICE, lr=pos("scalar", big=False))
+case("fisherlab.rl.convergence.chapter_task", lambda: (cv.chapter_task, {"name": "von-mises", "n_iters": 3}),
+     name=CHOICE, n_iters=integer(1))
+
+_EVAL_POINTS = custom(("-1", [-1, 2]), ("3 (beyond n_iters = 2)", [0, 3]), ("0.5", [0.5]), ("a string", "0"),
+                      ("no points", []), ("NaN", [np.nan]), ("2-D", [[0, 1]]), ("booleans", [True, False]),
+                      optional=True)
+_SEEDS = custom(("no seeds", []), ("a negative seed", [-1]), ("a float seed", [1.5]), ("None", None),
+                ("a string", "12"), ("a generator", [g()]), ("an int", 3))
+case("fisherlab.rl.convergence.run_batch",
+     lambda: (cv.run_batch, {"problem": cv.FiniteMDPProblem(_mdp(), _tab(), 2), "theta0": np.zeros(6), "n_iters": 2,
+                             "configs": [cv.Config(method="harpg", batch_size=1)] * 2, "rngs": [g(), g(1)],
+                             "eval_points": [0, 2], "record": True}),
+     problem=obj("must be a BatchProblem", wrong=_mdp()), theta0=real("last", big=False), n_iters=integer(1),
+     configs=custom(("None", None), ("an algorithms.Config", alg.Config()), ("no configs", []),
+                    ("3 configs for 2 generators", [cv.Config()] * 3), ("a string", "harpg")),
+     rngs=custom(*(e for e in _RNGS.extra if e[0] != "one generator for 2 rows"),
+                 ("3 generators for 2 configs", [g(), g(1), g(2)])),
+     eval_points=_EVAL_POINTS, record=BOOL)
+case("fisherlab.rl.convergence.run_groups",
+     lambda: (cv.run_groups, {"problem": cv.FiniteMDPProblem(_mdp(), _tab(), 2), "theta0": np.zeros(6), "n_iters": 2,
+                              "configs": {"pg": cv.Config(method="pg", batch_size=1)}, "seeds": [0, 1],
+                              "eval_points": None, "record": False}),
+     problem=obj("must be a BatchProblem", wrong=_mdp()), theta0=real("last", big=False), n_iters=integer(1),
+     configs=custom(("None", None), ("an empty dict", {}), ("a Config, not a dict", cv.Config()),
+                    ("a dict of strings", {"pg": "pg"})),
+     seeds=_SEEDS, eval_points=_EVAL_POINTS, record=BOOL)
+
+
+def _sampler():
+    mdp = _mdp()
+    return lambda th, n, rng: ro.sample_episodes(mdp, _tab(), th, n_episodes=n, horizon=2, rng=rng)
+
+
+_RUN_KINDS = dict(sample=CALLABLE, policy=obj("must be a fisherlab policy", wrong=_a_family()), theta0=real("fixed", big=False),
+                  n_iters=integer(1), config=_CV_CONFIG, evaluate=Arg("callable", optional=True),
+                  eval_points=_EVAL_POINTS)
+case("fisherlab.rl.convergence.run",
+     lambda: (cv.run, {"sample": _sampler(), "policy": _tab(), "theta0": _THETA6, "n_iters": 2,
+                       "config": cv.Config(method="n-harpg", batch_size=1), "rng": g(),
+                       "evaluate": lambda th: M.exact_objective(_mdp(), _tab(), th), "eval_points": [0, 2]}),
+     rng=RNG, **_RUN_KINDS)
+case("fisherlab.rl.convergence.run_seeds",
+     lambda: (cv.run_seeds, {"sample": _sampler(), "policy": _tab(), "theta0": _THETA6, "n_iters": 2,
+                             "config": cv.Config(method="pg", batch_size=1), "seeds": [0, 1],
+                             "evaluate": lambda th: M.exact_objective(_mdp(), _tab(), th), "eval_points": [0, 2]}),
+     seeds=_SEEDS, **_RUN_KINDS)
+_T5 = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+_Y = np.array([[1.0, 0.6, 0.4, 0.2, 0.1], [1.1, 0.7, 0.5, 0.3, 0.2], [0.9, 0.5, np.inf, 0.2, 0.15]])
+_RUN_VALUES = custom(("NaN", np.array([1.0, np.nan, 2.0])), ("None", None), ("a string", "abc"),
+                     ("complex", np.array([1.0, 2.0, 3.0]) + 0j), ("one run", np.array([1.0])), ("2-D", np.ones((3, 1))),
+                     ("an object", object()), ("-inf", np.array([1.0, -np.inf, 2.0])))
+case("fisherlab.rl.convergence.fit_slope", lambda: (cv.fit_slope, {"t": _T5, "y": _Y[0]}),
+     t=pos("fixed", big=False, extra=(("one point", _T5[:1]),)), y=pos("fixed", big=False))
+case("fisherlab.rl.convergence.slope_interval",
+     lambda: (cv.slope_interval, {"t": _T5, "Y": _Y, "rng": g(), "n_boot": 20, "level": 0.9}),
+     t=pos("fixed", big=False, extra=(("one point", _T5[:1]),)),
+     Y=custom(("NaN", np.where(_Y == np.inf, np.nan, _Y)), ("None", None), ("a string", "abc"), ("complex", _Y + 0j),
+              ("one run", _Y[:1]), ("4 columns for 5 points", _Y[:, :4]), ("1-D", _Y[0]), ("-inf", -_Y)),
+     rng=RNG, n_boot=integer(10), level=SCALAR_PROB)
+for _fn in ("median_interval",):
+    case(f"fisherlab.rl.convergence.{_fn}",
+         lambda: (cv.median_interval, {"values": np.array([1.0, 3.0, np.inf, 2.0]), "rng": g(), "n_boot": 20, "level": 0.9}),
+         values=_RUN_VALUES, rng=RNG, n_boot=integer(10), level=SCALAR_PROB)
+case("fisherlab.rl.convergence.median_ratio",
+     lambda: (cv.median_ratio, {"a": np.array([1.0, 3.0, np.inf]), "b": np.array([2.0, 1.0, 4.0]), "rng": g(),
+                                "n_boot": 20, "level": 0.9}),
+     a=_RUN_VALUES, b=custom(*_RUN_VALUES.extra, ("a median of 0", np.array([0.0, 0.0, 1.0]))), rng=RNG,
+     n_boot=integer(10), level=SCALAR_PROB)
+_GAPS_END = custom(("NaN", np.array([0.5, np.nan, 0.1])), ("None", None), ("a string", "abc"),
+                   ("complex", np.array([0.5, 1.0, 0.1]) + 0j), ("2 runs for 3", np.array([0.5, 1.0])),
+                   ("-inf", np.array([0.5, -np.inf, 0.1])))
+case("fisherlab.rl.convergence.fates",
+     lambda: (cv.fates, {"start_gap": np.array([1.0, 1.0, 2.0]), "end_gap": np.array([0.05, np.inf, 1.5]),
+                         "start_grad": np.array([1.0, 1.0, 1.0]), "end_grad": np.array([0.1, 1.0, 0.01]),
+                         "converged_below": 0.1, "flat_below": 0.25}),
+     start_gap=pos("fixed", big=False), end_gap=_GAPS_END, start_grad=nonneg("fixed", optional=True, big=False),
+     end_grad=custom(("NaN for a run that did not diverge", np.array([np.nan, 1.0, 0.01])), ("-1", np.array([-1.0, 1.0, 0.01])),
+                     ("a string", "abc"), ("2 runs for 3", np.array([0.1, 1.0])), ("complex", np.ones(3) + 0j),
+                     ("+inf", np.array([np.inf, 1.0, 0.01])), optional=True), converged_below=SCALAR_PROB, flat_below=SCALAR_PROB)
+
+# rl.second_order
+_SO_KINDS = dict(policy=POLICY_FOR_MDP, theta=real("fixed"), traj=_EPISODES_ARG)
+for _fn in ("phi", "log_prob_gradient"):
+    case(f"fisherlab.rl.second_order.{_fn}",
+         lambda _fn=_fn: (getattr(so, _fn), {"policy": _tab(), "theta": _THETA6, "traj": _EP}), **_SO_KINDS)
+case("fisherlab.rl.second_order.gradient_estimate",
+     lambda: (so.gradient_estimate, {"policy": _tab(), "theta": _THETA6, "traj": _EP, "baseline": True}),
+     baseline=BOOL, **_SO_KINDS)
+case("fisherlab.rl.second_order.hessian_estimate",
+     lambda: (so.hessian_estimate, {"policy": _tab(), "theta": _THETA6, "traj": _EP, "first_term": True}),
+     first_term=BOOL, **_SO_KINDS)
+case("fisherlab.rl.second_order.hessian_vector_estimate",
+     lambda: (so.hessian_vector_estimate, {"policy": _tab(), "theta": _THETA6, "traj": _EP, "vec": np.ones(6),
+                                           "first_term": True, "baseline": False}),
+     vec=real("fixed"), first_term=BOOL, baseline=BOOL, **_SO_KINDS)
+case("fisherlab.rl.second_order.rewards_to_go", lambda: (so.rewards_to_go, {"traj": _EP, "baseline": True}),
+     traj=_EPISODES_ARG, baseline=BOOL)
+
+# rl.lqr
+_K = np.array([[0.5, 1.0]])
+LQR_OBJ = obj("must be an LQR", wrong=_mdp())
+_GAIN = real("fixed", extra=(("a destabilising gain", np.array([[0.0, -20.0]])), ("shape (2, 2)", np.ones((2, 2)))))
+case("fisherlab.rl.lqr.LQR",
+     lambda: (lq.LQR, {"A": np.array([[0.95, 0.2], [0.0, 0.9]]), "B": np.array([[0.0, 0.1], [0.2, 0.0]]),
+                       "Q": np.eye(2), "R": 0.1 * np.eye(2), "gamma": 0.9, "sigma": 0.5, "Sigma0": np.eye(2),
+                       "W": 0.01 * np.eye(2)}),
+     A=real("fixed", big=False), B=real("fixed", big=False), Q=Arg("spd", extra=(("1 x 1", [[1.0]]),)),
+     R=Arg("spd", extra=(("1 x 1", np.eye(1)),)), gamma=SCALAR_PROB,
+     sigma=pos(big=False, extra=(("3 values for m = 2", np.array([0.5, 0.5, 0.5])),)),
+     Sigma0=Arg("spd", optional=True, extra=(("1 x 1", [[1.0]]),)),
+     W=custom(("asymmetric", np.array([[0.01, 0.5], [0.0, 0.01]])), ("negative definite", -np.eye(2)),
+              ("NaN", np.full((2, 2), np.nan)), ("a string", "abc"), ("1 x 1", [[1.0]]), ("complex", np.eye(2) + 0j),
+              ("1-D", np.ones(2)), optional=True))
+for _meth in ("check_gain", "fisher", "gradient", "objective", "state_moment", "value_matrix"):
+    case(f"fisherlab.rl.lqr.LQR.{_meth}", lambda _meth=_meth: (getattr(lq.example_lqr(), _meth), {"K": _K}), K=_GAIN)
+case("fisherlab.rl.lqr.LQR.gain", lambda: (lq.example_lqr().gain, {"theta": np.array([-0.5, -1.0])}), theta=real("fixed"))
+for _meth in ("optimal_gain", "optimal_objective", "policy", "riccati"):
+    case(f"fisherlab.rl.lqr.LQR.{_meth}", lambda _meth=_meth: (getattr(lq.example_lqr(), _meth), {}))
+case("fisherlab.rl.lqr.LQR.sample",
+     lambda: (lq.example_lqr().sample, {"theta": np.array([-0.5, -1.0]), "n_episodes": 2, "horizon": 3, "rng": g()}),
+     theta=real("fixed"), n_episodes=integer(1), horizon=integer(1), rng=RNG)
+case("fisherlab.rl.lqr.example_lqr", lambda: (lq.example_lqr, {"gamma": 0.9, "sigma": 0.5}), gamma=SCALAR_PROB,
+     sigma=pos("scalar", big=False))
+case("fisherlab.rl.lqr.gain_to_theta", lambda: (lq.gain_to_theta, {"K": _K}),
+     K=real(extra=(("1-D", np.ones(2)), ("empty", np.zeros((0, 2))))))
+case("fisherlab.rl.lqr.theta_to_gain", lambda: (lq.theta_to_gain, {"theta": np.array([-0.5, -1.0]), "n": 2, "m": 1}),
+     theta=real("fixed"), n=integer(1), m=integer(1))
+
+# rl.assumptions
+_SOFTMAX = obj("must be a TabularSoftmax or LinearSoftmax", wrong=pol.LinearGaussian(n_features=1))
+_LIN = pol.LinearSoftmax(2, features=np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]))
+_PI_STAR = custom(("NaN", np.full((3, 2), np.nan)), ("a string", "abc"), ("rows not summing to 1", np.full((3, 2), 0.3)),
+                  ("shape (2, 2)", np.full((2, 2), 0.5)), ("1-D", np.full(6, 0.5)), optional=True)
+for _fn in ("gradient_domination", "transfer_error"):
+    case(f"fisherlab.rl.assumptions.{_fn}",
+         lambda _fn=_fn: (getattr(asm, _fn), {"mdp": _mdp(), "policy": _tab(), "theta": _THETA6, "pi_star": None}),
+         mdp=MDP, policy=POLICY_FOR_MDP, theta=real("fixed"), pi_star=_PI_STAR)
+case("fisherlab.rl.assumptions.lambda_min",
+     lambda: (asm.lambda_min, {"F": np.diag([2.0, 1.0, 0.0]), "exclude": np.array([[0.0, 0.0, 1.0]])}),
+     F=_MATRIX, exclude=real(optional=True, extra=(("2 columns for d = 3", np.ones((1, 2))), ("1-D", np.ones(3)),
+                                                   ("rows not orthonormal", np.array([[0.0, 0.0, 2.0]])),
+                                                   ("as many rows as d", np.eye(3)))))
+_CONST = dict(r_max=SCALAR_POS, gamma=SCALAR_PROB, M_g=SCALAR_POS, M_h=SCALAR_POS)
+case("fisherlab.rl.assumptions.lemma1",
+     lambda: (asm.lemma1, {"r_max": 1.0, "gamma": 0.9, "M_g": 1.4, "M_h": 0.5, "l_2": 0.3}), l_2=SCALAR_POS, **_CONST)
+case("fisherlab.rl.assumptions.proposition1",
+     lambda: (asm.proposition1, {"r_max": 1.0, "gamma": 0.9, "M_g": 1.4, "M_h": 0.5, "horizon": 10}),
+     horizon=integer(1), **_CONST)
+case("fisherlab.rl.assumptions.measured_score_bounds",
+     lambda: (asm.measured_score_bounds, {"policy": _tab(), "theta": _THETA6, "n_states": 3}),
+     policy=_SOFTMAX, theta=real("fixed"), n_states=integer(1, extra=(("4 states for a 3-state policy", 4),)))
+case("fisherlab.rl.assumptions.optimal_policy", lambda: (asm.optimal_policy, {"mdp": _mdp()}), mdp=MDP)
+case("fisherlab.rl.assumptions.shift_directions", lambda: (asm.shift_directions, {"policy": _LIN}), policy=_SOFTMAX)
+case("fisherlab.rl.assumptions.softmax_constants", lambda: (asm.softmax_constants, {"policy": _LIN, "n_states": 3}),
+     policy=_SOFTMAX, n_states=integer(1, optional=True, extra=(("4 for a 3-row feature table", 4),)))
+case("fisherlab.rl.assumptions.softmax_l2", lambda: (asm.softmax_l2, {"policy": _tab()}), policy=_SOFTMAX)
+case("fisherlab.rl.assumptions.softmax_third_derivative",
+     lambda: (asm.softmax_third_derivative, {"policy": _tab(), "theta": _THETA6, "states": np.array([0, 2]),
+                                            "vec": np.ones(6)}),
+     policy=_SOFTMAX, theta=real("fixed"), states=index(3), vec=real("fixed"))
+
+# rl.exact_pg
+_SOFTMAX_X = obj("must be a LinearSoftmax or TabularSoftmax", wrong=pol.LinearGaussian(n_features=1))
+_PI_TABLE = np.array([[0.5, 0.5], [0.2, 0.8], [0.9, 0.1]])
+_PI_ARG = Arg("probvec", shape="fixed", extra=(("a zero entry", np.array([[1.0, 0.0], [0.2, 0.8], [0.9, 0.1]])),))
+_PI_ANY = Arg("probvec", shape="fixed")
+_ETA = pos("scalar", big=False)
+_THETA0 = real("fixed", optional=True, big=False, extra=(("shape (7,)", np.zeros(7)),))
+
+
+def _xrun(kind):
+    mdp = _mdp()
+    if kind == "pg":
+        return xpg.run_softmax_pg(mdp, lr=0.5 / xpg.pg_smoothness(mdp) * 2, n_iters=2)
+    if kind == "entropy":
+        return xpg.run_entropy_npg(mdp, eta=0.5, tau=0.1, n_iters=2)
+    return xpg.run_linear_npg(mdp, _LIN, eta=0.5, n_iters=2)
+
+
+case("fisherlab.rl.exact_pg.compatible_fit",
+     lambda: (xpg.compatible_fit, {"mdp": _mdp(), "policy": _LIN, "theta": np.zeros(4), "target": "q", "damping": 0.1}),
+     mdp=MDP, policy=_SOFTMAX_X, theta=real("fixed"), target=CHOICE, damping=nonneg("scalar", big=False))
+case("fisherlab.rl.exact_pg.entropy_npg_bound",
+     lambda: (xpg.entropy_npg_bound, {"mdp": _mdp(), "run": _xrun("entropy"), "q_star": xpg.soft_value_iteration(_mdp(), 0.1),
+                                      "tau": 0.1}),
+     mdp=MDP, run=obj("must be an ExactRun", wrong=_a_policy(), extra=(("a run of another algorithm", _xrun("pg")),)),
+     q_star=real("fixed", big=False), tau=pos("scalar", big=False))
+case("fisherlab.rl.exact_pg.feature_table", lambda: (xpg.feature_table, {"mdp": _mdp(), "policy": _LIN}),
+     mdp=MDP, policy=obj("must be a LinearSoftmax or TabularSoftmax", wrong=_a_family(), extra=_POLICY_MISMATCH[:2]))
+case("fisherlab.rl.exact_pg.fisher_condition_bounds",
+     lambda: (xpg.fisher_condition_bounds, {"mdp": _mdp(), "log_pi": np.log(_PI_TABLE)}),
+     mdp=MDP, log_pi=real("fixed", big=False, extra=(("rows not summing to 1", np.zeros((3, 2))),)))
+case("fisherlab.rl.exact_pg.npg_bound",
+     lambda: (xpg.npg_bound, {"n_iters": np.array([1, 10]), "eta": 0.5, "n_actions": 2, "gamma": 0.9, "reward_span": 1.0}),
+     n_iters=custom(("0", np.array([0, 10])), ("1.5", np.array([1.5])), ("None", None), ("a string", "10"),
+                    ("NaN", np.array([np.nan])), ("complex", np.array([1, 10]) + 0j)),
+     eta=_ETA, n_actions=integer(2), gamma=SCALAR_PROB, reward_span=pos("scalar", big=False))
+for _fn in ("npg_direction", "softmax_pg_gradient"):
+    case(f"fisherlab.rl.exact_pg.{_fn}", lambda _fn=_fn: (getattr(xpg, _fn), {"mdp": _mdp(), "pi": _PI_TABLE}),
+         mdp=MDP, pi=_PI_ARG if _fn == "npg_direction" else _PI_ANY)
+case("fisherlab.rl.exact_pg.npg_policy_update",
+     lambda: (xpg.npg_policy_update, {"mdp": _mdp(), "pi": _PI_TABLE, "eta": 0.5, "atol": 1e-10}),
+     mdp=MDP, pi=_PI_ANY, atol=pos("scalar", big=False),  # eta = inf is the greedy step
+     eta=custom(("0", 0.0), ("-1", -1.0), ("NaN", np.nan), ("-inf", -np.inf), ("None", None), ("a string", "0.5"),
+                ("complex", 0.5 + 0j), ("an array", np.array([0.5, 0.5]))))
+case("fisherlab.rl.exact_pg.npg_regret_bound",
+     lambda: (xpg.npg_regret_bound, {"mdp": _mdp(), "policy": _LIN, "run": _xrun("linear"), "pi_star": asm.optimal_policy(_mdp())}),
+     mdp=MDP, policy=_SOFTMAX_X, run=obj("must be an ExactRun", wrong=_a_policy(), extra=(("a run of another algorithm", _xrun("pg")),)),
+     pi_star=_PI_ANY)
+for _fn in ("optimal_policy_value", "pg_smoothness", "reachable_states"):
+    case(f"fisherlab.rl.exact_pg.{_fn}", lambda _fn=_fn: (getattr(xpg, _fn), {"mdp": _mdp()}), mdp=MDP)
+case("fisherlab.rl.exact_pg.pg_lojasiewicz_bound",
+     lambda: (xpg.pg_lojasiewicz_bound, {"mdp": _mdp(), "pi": _PI_TABLE, "pi_star": asm.optimal_policy(_mdp())}),
+     mdp=MDP, pi=_PI_ANY, pi_star=_PI_ANY)
+case("fisherlab.rl.exact_pg.pg_rate_bound",
+     lambda: (xpg.pg_rate_bound, {"mdp": _mdp(), "run": _xrun("pg"), "pi_star": asm.optimal_policy(_mdp())}),
+     mdp=MDP, run=obj("must be an ExactRun", wrong=_a_policy(), extra=(("a run of another algorithm", _xrun("entropy")),)),
+     pi_star=_PI_ANY)
+case("fisherlab.rl.exact_pg.policy_iteration",
+     lambda: (xpg.policy_iteration, {"mdp": _mdp(), "pi0": _PI_TABLE, "max_iters": 100, "atol": 1e-10}),
+     mdp=MDP, pi0=Arg("probvec", shape="fixed", optional=True), max_iters=integer(1), atol=pos("scalar", big=False))
+case("fisherlab.rl.exact_pg.run_entropy_npg",
+     lambda: (xpg.run_entropy_npg, {"mdp": _mdp(), "eta": 0.5, "tau": 0.1, "n_iters": 2, "theta0": np.zeros(6)}),
+     mdp=MDP, eta=pos("scalar", big=False, extra=(("above (1 - gamma) / tau", 5.0),)), tau=pos("scalar", big=False),
+     n_iters=integer(0), theta0=_THETA0)
+case("fisherlab.rl.exact_pg.run_linear_npg",
+     lambda: (xpg.run_linear_npg, {"mdp": _mdp(), "policy": _LIN, "eta": 0.5, "n_iters": 2, "target": "advantage",
+                                   "damping": 0.0, "theta0": np.zeros(4)}),
+     mdp=MDP, policy=_SOFTMAX_X, eta=_ETA, n_iters=integer(0), target=CHOICE, damping=nonneg("scalar", big=False),
+     theta0=real("fixed", optional=True, big=False))
+case("fisherlab.rl.exact_pg.run_npg",
+     lambda: (xpg.run_npg, {"mdp": _mdp(), "eta": 0.5, "n_iters": 2, "theta0": np.zeros((3, 2))}),
+     mdp=MDP, eta=_ETA, n_iters=integer(0), theta0=_THETA0)
+case("fisherlab.rl.exact_pg.run_softmax_pg",
+     lambda: (xpg.run_softmax_pg, {"mdp": _mdp(), "lr": 0.05, "n_iters": 2, "theta0": np.zeros(6)}),
+     mdp=MDP, lr=_ETA, n_iters=integer(0), theta0=_THETA0)
+case("fisherlab.rl.exact_pg.soft_value_iteration",
+     lambda: (xpg.soft_value_iteration, {"mdp": _mdp(), "tau": 0.1, "tol": 1e-10, "max_iters": 10_000}),
+     mdp=MDP, tau=pos("scalar", big=False), tol=pos("scalar", big=False),
+     max_iters=integer(1, extra=(("too few iterations to converge", 2),)))
+case("fisherlab.rl.exact_pg.soft_values",
+     lambda: (xpg.soft_values, {"mdp": _mdp(), "pi": _PI_TABLE, "tau": 0.1, "log_pi": np.log(_PI_TABLE)}),
+     mdp=MDP, pi=_PI_ANY, tau=nonneg("scalar", big=False),
+     log_pi=real("fixed", optional=True, big=False, extra=(("log_pi not the log of pi", np.zeros((3, 2))),)))
+
+
 # ---- public callables with nothing to sweep -------------------------------------------------------------------
 _RECORD = "a result record built by the library (frozen dataclass); its fields are outputs, not input"
 EXEMPT = {
@@ -746,6 +1105,15 @@ EXEMPT = {
     "fisherlab.rl.rollouts.Batch": _RECORD + " (collect)",
     "fisherlab.rl.estimators.VectorEstimate": _RECORD + "; z_score is swept",
     "fisherlab._validate.ArgumentTypeError": "the exception type of wrong kinds of argument",
+    "fisherlab.rl.convergence.BatchProblem": "abstract base class; every concrete problem is swept",
+    "fisherlab.rl.convergence.History": _RECORD + " (run, Runs.history)",
+    "fisherlab.rl.convergence.Runs": _RECORD + " (run_batch); gaps, history and take are swept",
+    "fisherlab.rl.convergence.SlopeFit": _RECORD + " (slope_interval)",
+    "fisherlab.rl.convergence.Task": _RECORD + " (chapter_task); config is swept",
+    "fisherlab.rl.exact_pg.ExactRun": _RECORD + " (run_npg, run_softmax_pg, ...)",
+    "fisherlab.rl.exact_pg.EntropyNPGBound": _RECORD + " (entropy_npg_bound)",
+    "fisherlab.rl.exact_pg.RegretBound": _RECORD + " (npg_regret_bound)",
+    "fisherlab.rl.assumptions.GradientDomination": _RECORD + " (gradient_domination)",
 }
 
 # ---- the modules another engineer is rewriting (issue 17 leaves them to the next round) -----------------------
@@ -756,134 +1124,6 @@ LATER_MODULES = ("fisherlab.rl.convergence", "fisherlab.rl.second_order", "fishe
 
 #: every public callable of those modules, listed one by one (the completeness test holds this list to the API)
 LATER = {name: LATER_REASON for name in (
-    "fisherlab.rl.assumptions.GradientDomination",
-    "fisherlab.rl.assumptions.gradient_domination",
-    "fisherlab.rl.assumptions.lambda_min",
-    "fisherlab.rl.assumptions.lemma1",
-    "fisherlab.rl.assumptions.measured_score_bounds",
-    "fisherlab.rl.assumptions.optimal_policy",
-    "fisherlab.rl.assumptions.proposition1",
-    "fisherlab.rl.assumptions.shift_directions",
-    "fisherlab.rl.assumptions.softmax_constants",
-    "fisherlab.rl.assumptions.softmax_l2",
-    "fisherlab.rl.assumptions.softmax_third_derivative",
-    "fisherlab.rl.assumptions.transfer_error",
-    "fisherlab.rl.convergence.BatchProblem",
-    "fisherlab.rl.convergence.BatchProblem.env_steps",
-    "fisherlab.rl.convergence.BatchProblem.feasible",
-    "fisherlab.rl.convergence.BatchProblem.gradient",
-    "fisherlab.rl.convergence.BatchProblem.gradient_exact",
-    "fisherlab.rl.convergence.BatchProblem.hessian_vector",
-    "fisherlab.rl.convergence.BatchProblem.mean_return",
-    "fisherlab.rl.convergence.BatchProblem.objective",
-    "fisherlab.rl.convergence.BatchProblem.sample",
-    "fisherlab.rl.convergence.Config",
-    "fisherlab.rl.convergence.Config.schedule",
-    "fisherlab.rl.convergence.FiniteMDPProblem",
-    "fisherlab.rl.convergence.FiniteMDPProblem.env_steps",
-    "fisherlab.rl.convergence.FiniteMDPProblem.feasible",
-    "fisherlab.rl.convergence.FiniteMDPProblem.gradient",
-    "fisherlab.rl.convergence.FiniteMDPProblem.gradient_exact",
-    "fisherlab.rl.convergence.FiniteMDPProblem.hessian_vector",
-    "fisherlab.rl.convergence.FiniteMDPProblem.mean_return",
-    "fisherlab.rl.convergence.FiniteMDPProblem.objective",
-    "fisherlab.rl.convergence.FiniteMDPProblem.probs",
-    "fisherlab.rl.convergence.FiniteMDPProblem.sample",
-    "fisherlab.rl.convergence.History",
-    "fisherlab.rl.convergence.LQRProblem",
-    "fisherlab.rl.convergence.LQRProblem.env_steps",
-    "fisherlab.rl.convergence.LQRProblem.feasible",
-    "fisherlab.rl.convergence.LQRProblem.gains",
-    "fisherlab.rl.convergence.LQRProblem.gradient",
-    "fisherlab.rl.convergence.LQRProblem.gradient_exact",
-    "fisherlab.rl.convergence.LQRProblem.hessian_vector",
-    "fisherlab.rl.convergence.LQRProblem.mean_return",
-    "fisherlab.rl.convergence.LQRProblem.objective",
-    "fisherlab.rl.convergence.LQRProblem.sample",
-    "fisherlab.rl.convergence.Runs",
-    "fisherlab.rl.convergence.Runs.gaps",
-    "fisherlab.rl.convergence.Runs.history",
-    "fisherlab.rl.convergence.Runs.take",
-    "fisherlab.rl.convergence.SampledProblem",
-    "fisherlab.rl.convergence.SampledProblem.env_steps",
-    "fisherlab.rl.convergence.SampledProblem.feasible",
-    "fisherlab.rl.convergence.SampledProblem.gradient",
-    "fisherlab.rl.convergence.SampledProblem.gradient_exact",
-    "fisherlab.rl.convergence.SampledProblem.hessian_vector",
-    "fisherlab.rl.convergence.SampledProblem.mean_return",
-    "fisherlab.rl.convergence.SampledProblem.objective",
-    "fisherlab.rl.convergence.SampledProblem.sample",
-    "fisherlab.rl.convergence.SlopeFit",
-    "fisherlab.rl.convergence.Task",
-    "fisherlab.rl.convergence.Task.config",
-    "fisherlab.rl.convergence.VonMisesBandit",
-    "fisherlab.rl.convergence.VonMisesBandit.constants",
-    "fisherlab.rl.convergence.VonMisesBandit.env_steps",
-    "fisherlab.rl.convergence.VonMisesBandit.feasible",
-    "fisherlab.rl.convergence.VonMisesBandit.gradient",
-    "fisherlab.rl.convergence.VonMisesBandit.gradient_exact",
-    "fisherlab.rl.convergence.VonMisesBandit.hessian_vector",
-    "fisherlab.rl.convergence.VonMisesBandit.mean_return",
-    "fisherlab.rl.convergence.VonMisesBandit.objective",
-    "fisherlab.rl.convergence.VonMisesBandit.optimal_objective",
-    "fisherlab.rl.convergence.VonMisesBandit.sample",
-    "fisherlab.rl.convergence.chapter_task",
-    "fisherlab.rl.convergence.fates",
-    "fisherlab.rl.convergence.fit_slope",
-    "fisherlab.rl.convergence.median_interval",
-    "fisherlab.rl.convergence.median_ratio",
-    "fisherlab.rl.convergence.run",
-    "fisherlab.rl.convergence.run_batch",
-    "fisherlab.rl.convergence.run_groups",
-    "fisherlab.rl.convergence.run_seeds",
-    "fisherlab.rl.convergence.slope_interval",
-    "fisherlab.rl.convergence.step_sizes",
-    "fisherlab.rl.exact_pg.EntropyNPGBound",
-    "fisherlab.rl.exact_pg.ExactRun",
-    "fisherlab.rl.exact_pg.RegretBound",
-    "fisherlab.rl.exact_pg.compatible_fit",
-    "fisherlab.rl.exact_pg.entropy_npg_bound",
-    "fisherlab.rl.exact_pg.feature_table",
-    "fisherlab.rl.exact_pg.fisher_condition_bounds",
-    "fisherlab.rl.exact_pg.npg_bound",
-    "fisherlab.rl.exact_pg.npg_direction",
-    "fisherlab.rl.exact_pg.npg_policy_update",
-    "fisherlab.rl.exact_pg.npg_regret_bound",
-    "fisherlab.rl.exact_pg.optimal_policy_value",
-    "fisherlab.rl.exact_pg.pg_lojasiewicz_bound",
-    "fisherlab.rl.exact_pg.pg_rate_bound",
-    "fisherlab.rl.exact_pg.pg_smoothness",
-    "fisherlab.rl.exact_pg.policy_iteration",
-    "fisherlab.rl.exact_pg.reachable_states",
-    "fisherlab.rl.exact_pg.run_entropy_npg",
-    "fisherlab.rl.exact_pg.run_linear_npg",
-    "fisherlab.rl.exact_pg.run_npg",
-    "fisherlab.rl.exact_pg.run_softmax_pg",
-    "fisherlab.rl.exact_pg.soft_value_iteration",
-    "fisherlab.rl.exact_pg.soft_values",
-    "fisherlab.rl.exact_pg.softmax_pg_gradient",
-    "fisherlab.rl.lqr.LQR",
-    "fisherlab.rl.lqr.LQR.check_gain",
-    "fisherlab.rl.lqr.LQR.fisher",
-    "fisherlab.rl.lqr.LQR.gain",
-    "fisherlab.rl.lqr.LQR.gradient",
-    "fisherlab.rl.lqr.LQR.objective",
-    "fisherlab.rl.lqr.LQR.optimal_gain",
-    "fisherlab.rl.lqr.LQR.optimal_objective",
-    "fisherlab.rl.lqr.LQR.policy",
-    "fisherlab.rl.lqr.LQR.riccati",
-    "fisherlab.rl.lqr.LQR.sample",
-    "fisherlab.rl.lqr.LQR.state_moment",
-    "fisherlab.rl.lqr.LQR.value_matrix",
-    "fisherlab.rl.lqr.example_lqr",
-    "fisherlab.rl.lqr.gain_to_theta",
-    "fisherlab.rl.lqr.theta_to_gain",
-    "fisherlab.rl.second_order.gradient_estimate",
-    "fisherlab.rl.second_order.hessian_estimate",
-    "fisherlab.rl.second_order.hessian_vector_estimate",
-    "fisherlab.rl.second_order.log_prob_gradient",
-    "fisherlab.rl.second_order.phi",
-    "fisherlab.rl.second_order.rewards_to_go",
     "fisherlab.viz.animation.animate",
     "fisherlab.viz.animation.to_html",
     "fisherlab.viz.convergence.bounds_vs_measured",
@@ -958,7 +1198,8 @@ def _abstract_methods():
 
     out = {}
     for name in public_callables():
-        for base in ("fisherlab.families._base.Family.", "fisherlab.rl.policies.Policy."):
+        for base in ("fisherlab.families._base.Family.", "fisherlab.rl.policies.Policy.",
+                     "fisherlab.rl.convergence.BatchProblem."):
             if name.startswith(base):
                 out[name] = "a method of an abstract base class; swept through every concrete subclass"
     return out
