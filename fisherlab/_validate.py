@@ -41,6 +41,7 @@ __all__ = [
     "check_bool_array",
     "check_int_array",
     "check_policy_table",
+    "check_real_array",
     "check_result",
     "quiet",
 ]
@@ -381,6 +382,31 @@ def check_policy_table(name: str, value, n_states: int, n_actions: int) -> np.nd
     """A policy table of shape ``(n_states, n_actions)`` whose rows are probability vectors."""
     arr = check_shape(name, as_float_array(name, value), (n_states, n_actions))
     return check_probability_vector(name, arr)
+
+
+def check_real_array(name: str, value, *, nan: bool = False, posinf: bool = False, neginf: bool = False,
+                     what: str = "") -> np.ndarray:
+    """Like :func:`as_float_array`, but NaN, ``+inf`` or ``-inf`` may be allowed where they carry a
+    meaning (a diverged run, a value not measured); ``what`` says which in the messages."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a real number or an array of real numbers, got {_describe(value)}")
+    try:
+        raw = np.asarray(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a rectangular array of real numbers, got a ragged "
+                         f"{type(value).__name__}") from None
+    if raw.dtype.kind == "O" and _real_elements(raw):
+        raw = np.asarray(raw.tolist(), dtype=np.float64)
+    if raw.dtype.kind not in "fiub":
+        raise ArgumentTypeError(f"{name} must be a real number or an array of real numbers, got "
+                                f"{_describe(value if raw.ndim == 0 else raw)}")
+    arr = np.asarray(raw, dtype=np.float64)
+    bad = (np.isnan(arr) & (not nan)) | ((arr == np.inf) & (not posinf)) | ((arr == -np.inf) & (not neginf))
+    if np.any(bad):
+        allowed = [w for w, ok in (("NaN", nan), ("+inf", posinf), ("-inf", neginf)) if ok]
+        extra = f" (or {', '.join(allowed)}{': ' + what if what else ''})" if allowed else ""
+        raise ValueError(f"{name} must be finite{extra}, got {arr[bad].ravel()[0]!r}")
+    return arr
 
 
 def quiet():

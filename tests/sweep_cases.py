@@ -1088,6 +1088,114 @@ case("fisherlab.rl.exact_pg.soft_values",
      log_pi=real("fixed", optional=True, big=False, extra=(("log_pi not the log of pi", np.zeros((3, 2))),)))
 
 
+# ---- viz (the modules of this branch; matrices, scores, divergences and rl stay in LATER) ---------------
+# The figures' data arguments: kinds, shapes, NaN (allowed only where it means a diverged run) and an
+# ``ax`` of the wrong kind. Huge values (1e308) are not probed: drawing them is matplotlib's business.
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from fisherlab.viz import animation as vanim  # noqa: E402
+from fisherlab.viz import convergence as vcv  # noqa: E402
+from fisherlab.viz import course as vcourse  # noqa: E402
+from fisherlab.viz import npg as vnpg  # noqa: E402
+from fisherlab.viz import style as vstyle  # noqa: E402
+
+
+def _axes():
+    return plt.subplots(figsize=(3, 2))[1]
+
+
+AX = obj("must be a matplotlib Axes", optional=True, wrong=np.zeros(3))
+AX_REQUIRED = obj("must be a matplotlib Axes", wrong=np.zeros(3))
+TEXT = Arg("str", optional=True, extra=(("int", 3),))
+
+
+def _data(shape="fixed", **kw):
+    return real(shape, big=False, **kw)
+
+
+def _data_pos(shape="fixed", **kw):
+    return pos(shape, big=False, **kw)
+
+
+def _dict_of(label, good, *bad):
+    """A dict argument: not a dict, empty, and entries of the wrong kind or shape."""
+    return custom(("None", None), ("a list", [good]), ("an empty dict", {}), *((f"an entry {w}", {label: b}) for w, b in bad))
+
+
+_T4 = np.array([1.0, 2.0, 4.0, 8.0])
+_GAPS = np.array([[1.0, 0.5, 0.3, 0.2], [1.0, 0.6, np.inf, np.inf], [0.9, 0.4, 0.2, 0.1]])
+case("fisherlab.viz.convergence.estimates_vs_exact",
+     lambda: (vcv.estimates_vs_exact, {"ax": _axes(), "exact": np.array([0.5, -0.2]),
+                                       "estimates": {"mc": (np.array([0.4, -0.1]), np.array([0.05, 0.05]))},
+                                       "labels": ["a", "b"], "title": "t", "ylabel": "y"}),
+     ax=AX, exact=_data("free", extra=(("2-D", np.ones((2, 2))), ("empty", np.zeros(0)))),
+     estimates=_dict_of("mc", (np.zeros(2), np.ones(2)), ("of one array", np.zeros(2)),
+                        ("with 3 means for 2 coordinates", (np.zeros(3), np.ones(3))),
+                        ("with a NaN mean", (np.array([np.nan, 0.0]), np.ones(2))),
+                        ("with a negative standard error", (np.zeros(2), -np.ones(2))),
+                        ("with strings", (np.array(["a", "b"]), np.ones(2)))),
+     labels=custom(("3 labels for 2 values", ["a", "b", "c"]), ("a string", "ab"), ("an int", 3), optional=True),
+     title=TEXT, ylabel=Arg("str", extra=(("None", None),)))
+case("fisherlab.viz.convergence.bounds_vs_measured",
+     lambda: (vcv.bounds_vs_measured, {"ax": _axes(), "names": ["a", "b"], "bounds": np.array([10.0, 100.0]),
+                                       "measured": np.array([1.0, 2.0]), "title": "x"}),
+     ax=AX, names=custom(("None", None), ("a string", "ab"), ("3 names for 2 values", ["a", "b", "c"])),
+     bounds=_data_pos(), measured=_data_pos(), title=TEXT)
+case("fisherlab.viz.convergence.lambda_min_curves",
+     lambda: (vcv.lambda_min_curves, {"ax": _axes(), "curves": {"tab": (_T4, np.array([1.0, 0.5, 0.2, 0.1]), "C0")},
+                                      "xlabel": "t", "title": "x"}),
+     ax=AX, curves=_dict_of("tab", (_T4, _T4, "C0"), ("of two items", (_T4, _T4)),
+                                     ("with 3 values for 4 points", (_T4, _T4[:3], "C0")),
+                                     ("with a NaN value", (_T4, np.array([1.0, np.nan, 1.0, 1.0]), "C0")),
+                                     ("with a value <= 0 (a log axis)", (_T4, np.array([1.0, 0.0, 1.0, 1.0]), "C0"))),
+     xlabel=Arg("str", extra=(("None", None),)), title=TEXT)
+case("fisherlab.viz.convergence.gradient_domination",
+     lambda: (vcv.gradient_domination, {"ax": _axes(), "gap": np.array([0.5, 0.1, 0.2]), "bound": np.array([1.0, 0.3, 0.4]),
+                                        "labels": np.array(["a", "b", "a"]), "title": "x"}),
+     ax=AX, gap=_data(extra=(("no gap > 0", np.zeros(3)),)), bound=_data_pos(),
+     labels=custom(("2 labels for 3 points", ["a", "b"]), ("a string", "abc"), optional=True), title=TEXT)
+case("fisherlab.viz.convergence.gap_bands",
+     lambda: (vcv.gap_bands, {"ax": _axes(), "t": _T4, "gaps": {"pg": _GAPS},
+                              "fits": {"pg": cv.slope_interval(_T4, _GAPS[[0, 2]], rng=g(), n_boot=20)},
+                              "reference": {"1/t": -1.0}, "title": "x", "xlabel": "t", "ylabel": "gap",
+                              "colors": {"pg": "C1"}, "labels": {"pg": "PG"}, "band": (0.1, 0.9)}),
+     ax=AX, t=_data_pos(), gaps=_dict_of("pg", _GAPS, ("1-D", _GAPS[0]), ("with 3 points for 4", _GAPS[:, :3]),
+                                                  ("with -inf", -_GAPS), ("of strings", _GAPS.astype(str))),
+     fits=custom(("a list", [1]), ("an entry that is not a SlopeFit", {"pg": 1.0}), optional=True),
+     reference=custom(("a list", [-1.0]), ("a NaN slope", {"1/t": np.nan}), ("a string slope", {"1/t": "-1"}), optional=True),
+     title=TEXT, xlabel=Arg("str", extra=(("None", None),)), ylabel=Arg("str", extra=(("None", None),)),
+     colors=custom(("a list", ["C1"]), optional=True), labels=custom(("a list", ["PG"]), optional=True),
+     band=custom(("None", None), ("one number", 0.1), ("(0.9, 0.1)", (0.9, 0.1)), ("(-0.1, 0.9)", (-0.1, 0.9)),
+                 ("(0.1, NaN)", (0.1, np.nan)), ("three numbers", (0.1, 0.5, 0.9))))
+case("fisherlab.viz.convergence.fate_bars",
+     lambda: (vcv.fate_bars, {"ax": _axes(), "fates": {"pg": cv.fates(np.ones(3), np.array([0.05, np.inf, 2.0]))},
+                              "order": None, "title": "x", "labels": {"pg": "PG"}}),
+     ax=AX, fates=_dict_of("pg", np.array(["slow"]), ("an unknown fate", np.array(["great"])),
+                                    ("no runs", np.array([], dtype=str)), ("numbers", np.array([1.0]))),
+     order=custom(("an unknown fate", ("converging", "great")), ("a string", "slow"), ("an empty tuple", ()),
+                  optional=True),
+     title=TEXT, labels=custom(("a list", ["PG"]), optional=True))
+case("fisherlab.viz.convergence.interval_plot",
+     lambda: (vcv.interval_plot, {"ax": _axes(), "intervals": {"a / b": (1.5, 1.1, 2.0)}, "reference": 1.0,
+                                  "xlabel": "ratio", "title": "x", "log": True, "colors": {"a / b": "C0"}}),
+     ax=AX, intervals=_dict_of("r", (1.0, 0.5, 2.0), ("of two numbers", (1.0, 0.5)),
+                                        ("with low > estimate", (1.0, 1.5, 2.0)), ("with NaN", (1.0, np.nan, 2.0)),
+                                        ("with a value <= 0 on a log axis", (1.0, 0.0, 2.0)), ("a string", "1")),
+     reference=custom(("NaN", np.nan), ("0 on a log axis", 0.0), ("a string", "1"), ("an array", np.ones(2)), optional=True),
+     xlabel=Arg("str", extra=(("None", None),)), title=TEXT, log=BOOL, colors=custom(("a list", ["C0"]), optional=True))
+case("fisherlab.viz.convergence.run_curves",
+     lambda: (vcv.run_curves, {"ax": _axes(), "t": _T4, "curves": {"trapped": (_GAPS, "C3")}, "logx": True, "logy": True,
+                               "xlabel": "t", "ylabel": "y", "title": "x", "hline": 1.0}),
+     ax=AX, t=_data_pos("free", extra=(("2-D", np.ones((2, 2))),)), curves=_dict_of("a", (_T4, "C0"), ("of one array", _T4),
+                                                   ("with 5 points for 4", (np.ones(5), "C0")),
+                                                   ("with -inf", (-_GAPS, "C0")), ("3-D", (_GAPS[None], "C0"))),
+     logx=BOOL, logy=BOOL, xlabel=Arg("str", extra=(("None", None),)), ylabel=TEXT, title=TEXT,
+     hline=custom(("NaN", np.nan), ("a string", "1"), ("an array", np.ones(2)), optional=True))
+
+
 # ---- public callables with nothing to sweep -------------------------------------------------------------------
 _RECORD = "a result record built by the library (frozen dataclass); its fields are outputs, not input"
 EXEMPT = {
@@ -1126,14 +1234,6 @@ LATER_MODULES = ("fisherlab.rl.convergence", "fisherlab.rl.second_order", "fishe
 LATER = {name: LATER_REASON for name in (
     "fisherlab.viz.animation.animate",
     "fisherlab.viz.animation.to_html",
-    "fisherlab.viz.convergence.bounds_vs_measured",
-    "fisherlab.viz.convergence.estimates_vs_exact",
-    "fisherlab.viz.convergence.fate_bars",
-    "fisherlab.viz.convergence.gap_bands",
-    "fisherlab.viz.convergence.gradient_domination",
-    "fisherlab.viz.convergence.interval_plot",
-    "fisherlab.viz.convergence.lambda_min_curves",
-    "fisherlab.viz.convergence.run_curves",
     "fisherlab.viz.course.Chapter",
     "fisherlab.viz.course.chapter_path",
     "fisherlab.viz.course.read_chapters",
