@@ -68,7 +68,10 @@ def figure_png(fig) -> tuple[str, dict] | None:
     display it. Returns ``(base64 PNG, metadata)``, or None for a figure with nothing drawn.
     """
     from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
     from PIL import Image
+
+    v.check_instance("fig", fig, Figure, "a matplotlib Figure")
 
     png = print_figure(fig, fmt="png", base64=False, dpi=HIDPI * fig.dpi)
     if not png:
