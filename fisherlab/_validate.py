@@ -369,7 +369,7 @@ def check_int_array(name: str, value, *, minimum: int | None = None, maximum: in
         raise ValueError(f"{name} must have at most {max_ndim} axes, got shape {arr.shape}")
     whole = arr == np.round(arr)
     if not np.all(whole):
-        raise ValueError(f"{want}, got {arr[~whole].ravel()[0]!r}")
+        raise ValueError(f"{want}, got {float(arr[~whole].ravel()[0])!r}")
     if (minimum is not None and np.any(arr < minimum)) or (maximum is not None and np.any(arr > maximum)):
         bad = arr[((arr < minimum) if minimum is not None else False) | ((arr > maximum) if maximum is not None else False)]
         raise ValueError(f"{want}, got {bad.ravel()[0]:g}")
@@ -405,7 +405,7 @@ def check_real_array(name: str, value, *, nan: bool = False, posinf: bool = Fals
     if np.any(bad):
         allowed = [w for w, ok in (("NaN", nan), ("+inf", posinf), ("-inf", neginf)) if ok]
         extra = f" (or {', '.join(allowed)}{': ' + what if what else ''})" if allowed else ""
-        raise ValueError(f"{name} must be finite{extra}, got {arr[bad].ravel()[0]!r}")
+        raise ValueError(f"{name} must be finite{extra}, got {float(arr[bad].ravel()[0])!r}")
     return arr
 
 

@@ -582,3 +582,90 @@ def test_gpomdp_state_baseline_with_a_feature_table(rng):
     np.testing.assert_allclose(with_table.value, per_step.value, rtol=1e-12)
     with pytest.raises(ValueError, match="baseline must have shape"):
         rle.gpomdp(pol, theta, ep, baseline=np.zeros(3))
+
+
+# ---- second round: the modules of Chapters 6-8 and the figures ----------------------------------------------
+def test_check_int_array_rejects_fractions_kinds_and_range():
+    np.testing.assert_array_equal(v.check_int_array("t", [0, 2.0, 5], minimum=0), [0, 2, 5])
+    assert v.check_int_array("t", 3, minimum=0).shape == ()
+    with pytest.raises(ValueError, match=r"t must be integers >= 0, got 0.5"):
+        v.check_int_array("t", [0, 0.5], minimum=0)
+    with pytest.raises(ValueError, match=r"t must be integers in \[0, 4\], got 5"):
+        v.check_int_array("t", [5], minimum=0, maximum=4)
+    with pytest.raises(TypeError, match="t must be integers"):
+        v.check_int_array("t", [True, False])
+    with pytest.raises(ValueError, match="t must have at most 1 axes"):
+        v.check_int_array("t", [[1]], max_ndim=1)
+
+
+def test_check_real_array_allows_only_the_named_non_finite_values():
+    x = v.check_real_array("Y", [1.0, np.inf], posinf=True, what="a diverged run")
+    assert x[1] == np.inf
+    with pytest.raises(ValueError, match=r"Y must be finite \(or \+inf: a diverged run\), got -inf"):
+        v.check_real_array("Y", [1.0, -np.inf], posinf=True, what="a diverged run")
+    with pytest.raises(TypeError, match="Y must be a real number"):
+        v.check_real_array("Y", [1 + 1j])
+
+
+def test_check_policy_table_names_its_argument():
+    with pytest.raises(ValueError, match="pi_star must sum to 1"):
+        v.check_policy_table("pi_star", np.full((2, 2), 0.3), 2, 2)
+    with pytest.raises(ValueError, match=r"pi_star must have shape \(2, 2\)"):
+        v.check_policy_table("pi_star", np.full((3, 2), 0.5), 2, 2)
+
+
+def test_gradient_exact_keeps_nan_for_diverged_rows_and_the_finite_rows_unchanged():
+    from fisherlab.rl import convergence as cv
+
+    problem = cv.chapter_task("finite", n_iters=10).problem
+    th = np.random.default_rng(0).normal(size=(3, problem.dim))
+    full = problem.gradient_exact(th)
+    mixed = problem.gradient_exact(np.vstack([th[:1], np.full((1, problem.dim), np.nan), th[2:]]))
+    assert np.all(np.isnan(mixed[1]))
+    np.testing.assert_array_equal(mixed[[0, 2]], full[[0, 2]])  # the same solve, row by row
+
+
+def test_fates_accepts_nan_gradients_only_for_diverged_runs():
+    from fisherlab.rl import convergence as cv
+
+    start, end = np.ones(3), np.array([0.05, np.inf, 0.5])
+    f = cv.fates(start, end, np.ones(3), np.array([0.1, np.nan, 0.01]))
+    assert f.tolist() == ["converging", "diverged", "trapped"]
+    with pytest.raises(ValueError, match="end_grad must be finite"):
+        cv.fates(start, end, np.ones(3), np.array([np.nan, 1.0, 0.01]))
+
+
+def test_problem_methods_check_the_batch_against_thetas():
+    from fisherlab.rl import convergence as cv
+
+    problem = cv.VonMisesBandit([1.0, -1.0], kappa=2.0, gamma=0.5, horizon=3)
+    rngs = [np.random.default_rng(0), np.random.default_rng(1)]
+    batch = problem.sample(np.zeros((2, 2)), np.array([2, 2]), rngs)
+    with pytest.raises(ValueError, match=r"thetas must have shape \(2, 2\)"):
+        problem.gradient(np.zeros((3, 2)), batch, baseline=np.zeros(2, bool))
+    with pytest.raises(ValueError, match=r"baseline must have shape \(2,\)"):
+        problem.gradient(np.zeros((2, 2)), batch, baseline=np.zeros(3, bool))
+    with pytest.raises(ValueError, match="sizes must be integers >= 1"):
+        problem.sample(np.zeros((2, 2)), np.array([2.5, 2.0]), rngs)
+    with pytest.raises(TypeError, match="batch must be a batch returned by VonMisesBandit.sample"):
+        problem.mean_return(cv.FiniteMDPProblem(M.river_swim(3), fl.rl.TabularSoftmax(3, 2), 2).sample(
+            np.zeros((2, 6)), np.array([1, 1]), rngs))
+
+
+def test_figures_reject_bad_data_before_drawing():
+    import matplotlib.pyplot as plt
+
+    from fisherlab.viz import convergence as vcv
+    from fisherlab.viz import npg as vnpg
+
+    fig, ax = plt.subplots()
+    try:
+        with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+            vcv.run_curves("ax", [1.0, 2.0], {"a": (np.ones(2), "C0")})
+        with pytest.raises(ValueError, match=r"gaps\['pg'\] must be finite \(or NaN, \+inf"):
+            vcv.gap_bands(ax, [1.0, 2.0], {"pg": np.array([[1.0, -np.inf], [1.0, 0.5]])})
+        with pytest.raises(ValueError, match=r"measured\['gap'\] must have length 3"):
+            vnpg.measured_vs_bound(np.arange(3.0), {"gap": np.ones(2)}, {}, ax=ax)
+        assert not ax.lines  # nothing was drawn
+    finally:
+        plt.close(fig)

@@ -172,7 +172,7 @@ def gap_bands(ax, t, gaps, *, fits=None, reference=None, title=None, xlabel="ite
     in the legend; ``reference`` a dict ``label -> slope`` of guide lines. Returns ``ax``.
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    t = check_series("t", t, positive=True)
+    t = check_series("t", t, nonneg=True)  # (t = 0 has no place on the log axis and is not drawn)
     for name, Y in check_dict("gaps", gaps, what="name -> array (runs, points)").items():
         # a diverged run has +inf gaps (NaN is read as +inf too); a gap may round below 0
         check_series(f"gaps[{name!r}]", Y, n=t.size, ndim=2, nan=True, posinf=True, what="a diverged run", n_of="t")
@@ -321,7 +321,7 @@ def run_curves(ax, t, curves, *, logx=True, logy=True, xlabel="iteration $t$", y
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
     logx, logy = v.check_bool("logx", logx), v.check_bool("logy", logy)
-    t = check_series("t", t, positive=logx)
+    t = check_series("t", t, nonneg=logx)  # (t = 0 has no place on a log axis and is not drawn)
     for label, entry in check_dict("curves", curves, what="label -> (values, color)").items():
         values, _ = _pair(f"curves[{label!r}]", entry, 2)
         # NaN marks the iterations after a run diverged; +inf a diverged value
