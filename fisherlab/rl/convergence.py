@@ -151,6 +151,9 @@ def step_sizes(method: str, t, lr: float):
 # ==== problems: sampling and estimation for many rows at once ======================================
 def _rows(thetas, dim: int, name: str = "thetas", n: int | None = None) -> np.ndarray:
     """``thetas`` as finite float rows of shape ``(n, dim)``."""
+    if (isinstance(thetas, np.ndarray) and thetas.dtype == np.float64 and thetas.ndim == 2 and thetas.shape[1] == dim
+            and len(thetas) and (n is None or len(thetas) == n) and np.isfinite(thetas).all()):
+        return thetas  # the driver's own rows: valid as they are (a fast path, same checks)
     thetas = v.as_float_array(name, thetas)
     if thetas.ndim != 2 or thetas.shape[1] != dim or thetas.shape[0] == 0 or (n is not None and len(thetas) != n):
         raise ValueError(f"{name} must have shape ({'n' if n is None else n}, {dim}) with n >= 1, got {thetas.shape}")
@@ -172,6 +175,8 @@ _NO_ROWS = object()  # no thetas to check against a batch
 
 
 def _check_sizes(sizes, n: int) -> np.ndarray:
+    if isinstance(sizes, np.ndarray) and sizes.dtype.kind in "iu" and sizes.shape == (n,) and sizes.min() >= 1:
+        return sizes.astype(np.int64, copy=False)  # the driver's own sizes (a fast path, same checks)
     sizes = v.check_int_array("sizes", sizes, minimum=1, max_ndim=1)
     if sizes.shape != (n,):
         raise ValueError(f"sizes must have shape ({n},) (one number of trajectories per row), got {sizes.shape}")
@@ -184,12 +189,15 @@ def _check_rngs(rngs, n: int) -> list:
                                   f"got {v._describe(rngs)}")
     if len(rngs) != n:
         raise ValueError(f"rngs must hold one generator per row ({n}), got {len(rngs)}")
-    for i, g in enumerate(rngs):
-        v.check_generator(f"rngs[{i}]", g)
+    if not all(isinstance(g, np.random.Generator) for g in rngs):
+        i = next(i for i, g in enumerate(rngs) if not isinstance(g, np.random.Generator))
+        v.check_generator(f"rngs[{i}]", rngs[i])
     return list(rngs)
 
 
 def _check_flags(name: str, flags, n: int) -> np.ndarray:
+    if isinstance(flags, np.ndarray) and flags.dtype == bool and flags.shape == (n,):
+        return flags  # the driver's own flags
     flags = v.check_bool_array(name, flags)
     if flags.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) (one flag per row), got {flags.shape}")
