@@ -669,3 +669,73 @@ def test_figures_reject_bad_data_before_drawing():
         assert not ax.lines  # nothing was drawn
     finally:
         plt.close(fig)
+
+
+# ---- second round: mutants of the Chapter 6-8 modules that survived the suite ---------------------------------
+def _linear_npg_setup():
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(4, 3, rng=np.random.default_rng(2), gamma=0.8)
+    X = np.random.default_rng(3).normal(size=(4, 2))  # 2 features for 4 states: the fit is not exact
+    return E, mdp, X, fl.rl.LinearSoftmax(3, features=X)
+
+
+def test_npg_regret_bound_holds_with_a_nonzero_approximation_error():
+    """The lemma's error term enters with a + sign; with restricted features it is far from 0 and the
+    bound holds only with it (a - sign falls below the measured average gap here)."""
+    E, mdp, X, policy = _linear_npg_setup()
+    run = E.run_linear_npg(mdp, policy, eta=0.5, n_iters=30)
+    pi_star, _ = E.optimal_policy_value(mdp)
+    rb = E.npg_regret_bound(mdp, policy, run, pi_star)
+    assert rb.errors.min() > 0.01  # a transfer error at every step (0.18 at the start)
+    assert np.all(rb.average_gap <= rb.bound + 1e-12)
+    # beta = max ||phi(s, a) - phi(s, b)||^2 / 4 = max_s ||x(s)||^2 / 2 for a linear softmax
+    assert rb.beta == pytest.approx(np.max(np.sum(X**2, axis=1)) / 2, rel=1e-12)
+
+
+def test_soft_values_of_a_deterministic_policy_are_its_values():
+    """0 log 0 = 0: a deterministic policy has zero entropy, so its soft values are its values."""
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(5), gamma=0.9)
+    pi = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    V_soft, Q_soft = E.soft_values(mdp, pi, 0.3)
+    np.testing.assert_allclose(V_soft, mdp.value(pi), rtol=1e-12)
+    np.testing.assert_allclose(Q_soft, mdp.q_value(pi), rtol=1e-12)
+
+
+def test_softmax_pg_run_records_one_entry_per_iterate():
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(6), gamma=0.9)
+    run = E.run_softmax_pg(mdp, lr=0.5, n_iters=3)
+    assert run.policies.shape == run.log_policies.shape == (4, 3, 2)
+    assert run.objective.shape == run.grad_norms.shape == (4,)
+    for t in range(4):
+        assert run.grad_norms[t] == pytest.approx(np.linalg.norm(E.softmax_pg_gradient(mdp, run.policies[t])),
+                                                  rel=1e-10)
+        assert run.objective[t] == pytest.approx(float(mdp.objective(run.policies[t])), rel=1e-12)
+
+
+def test_proposition1_constants_at_a_discount_where_powers_differ():
+    from fisherlab.rl import assumptions as asm
+
+    c = asm.proposition1(r_max=2.0, gamma=0.5, M_g=1.5, M_h=0.5, horizon=7)
+    # (1 - gamma)^k with 1 - gamma = 1/2: 4, 8 and 16 in the denominators
+    assert c["L_g"] == pytest.approx(2.0 * (2.25 + 0.5) * 4)
+    assert c["sigma_g2"] == pytest.approx(4.0 * 2.25 * 8)
+    assert c["sigma_h2"] == pytest.approx(4.0 * (7 * 1.5**4 + 0.25) * 16)
+
+
+def test_result_records_are_frozen():
+    import dataclasses
+
+    from fisherlab.rl import assumptions as asm
+    from fisherlab.rl import convergence as cv
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(7), gamma=0.8)
+    record = asm.gradient_domination(mdp, fl.rl.TabularSoftmax(3, 2), np.zeros(6))
+    task = cv.chapter_task("von-mises", n_iters=3)
+    for obj, field in ((record, "gap"), (task, "J_star")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, field, 0.0)
