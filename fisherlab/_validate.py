@@ -39,6 +39,9 @@ __all__ = [
     "check_finite",
     "check_index_array",
     "check_bool_array",
+    "check_int_array",
+    "check_policy_table",
+    "check_real_array",
     "check_result",
     "quiet",
 ]
@@ -339,6 +342,71 @@ def check_bool_array(name: str, value) -> np.ndarray:
     if not np.all(ok):
         raise ValueError(f"{name} must contain only booleans (or 0 and 1), got {arr[~ok].ravel()[0]!r}")
     return arr.astype(bool)
+
+
+def check_int_array(name: str, value, *, minimum: int | None = None, maximum: int | None = None,
+                    max_ndim: int | None = None) -> np.ndarray:
+    """An integer or an array of integers in [minimum, maximum], as int64.
+
+    Floats are accepted only when they hold whole numbers (``2.0``); ``0.5`` is an error, never
+    truncated. Booleans, strings, complex numbers and ``None`` are of the wrong kind; NaN and
+    infinities are errors. ``max_ndim`` bounds the number of axes (``1``: a number or a 1-D array).
+    """
+    if minimum is not None and maximum is not None:
+        want = f"{name} must be integers in [{minimum}, {maximum}]"
+    elif minimum is not None or maximum is not None:
+        want = f"{name} must be integers {'>= ' + str(minimum) if minimum is not None else '<= ' + str(maximum)}"
+    else:
+        want = f"{name} must be integers"
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        raise ArgumentTypeError(f"{want}, got {_describe(value)}")
+    arr = as_float_array(name, value)  # kinds, NaN and infinities
+    raw = np.asarray(value)
+    if raw.dtype.kind == "b" or (raw.dtype.kind == "O" and any(isinstance(e, (bool, np.bool_))
+                                                                 for e in raw.ravel().tolist())):
+        raise ArgumentTypeError(f"{want}, got booleans")
+    if max_ndim is not None and arr.ndim > max_ndim:
+        raise ValueError(f"{name} must have at most {max_ndim} axes, got shape {arr.shape}")
+    whole = arr == np.round(arr)
+    if not np.all(whole):
+        raise ValueError(f"{want}, got {float(arr[~whole].ravel()[0])!r}")
+    if (minimum is not None and np.any(arr < minimum)) or (maximum is not None and np.any(arr > maximum)):
+        bad = arr[((arr < minimum) if minimum is not None else False) | ((arr > maximum) if maximum is not None else False)]
+        raise ValueError(f"{want}, got {bad.ravel()[0]:g}")
+    if np.any(np.abs(arr) > 2.0**62):
+        raise ValueError(f"{want} of at most 2**62 in size, got {arr[np.abs(arr) > 2.0**62].ravel()[0]:g}")
+    return arr.astype(np.int64)
+
+
+def check_policy_table(name: str, value, n_states: int, n_actions: int) -> np.ndarray:
+    """A policy table of shape ``(n_states, n_actions)`` whose rows are probability vectors."""
+    arr = check_shape(name, as_float_array(name, value), (n_states, n_actions))
+    return check_probability_vector(name, arr)
+
+
+def check_real_array(name: str, value, *, nan: bool = False, posinf: bool = False, neginf: bool = False,
+                     what: str = "") -> np.ndarray:
+    """Like :func:`as_float_array`, but NaN, ``+inf`` or ``-inf`` may be allowed where they carry a
+    meaning (a diverged run, a value not measured); ``what`` says which in the messages."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise ArgumentTypeError(f"{name} must be a real number or an array of real numbers, got {_describe(value)}")
+    try:
+        raw = np.asarray(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a rectangular array of real numbers, got a ragged "
+                         f"{type(value).__name__}") from None
+    if raw.dtype.kind == "O" and _real_elements(raw):
+        raw = np.asarray(raw.tolist(), dtype=np.float64)
+    if raw.dtype.kind not in "fiub":
+        raise ArgumentTypeError(f"{name} must be a real number or an array of real numbers, got "
+                                f"{_describe(value if raw.ndim == 0 else raw)}")
+    arr = np.asarray(raw, dtype=np.float64)
+    bad = (np.isnan(arr) & (not nan)) | ((arr == np.inf) & (not posinf)) | ((arr == -np.inf) & (not neginf))
+    if np.any(bad):
+        allowed = [w for w, ok in (("NaN", nan), ("+inf", posinf), ("-inf", neginf)) if ok]
+        extra = f" (or {', '.join(allowed)}{': ' + what if what else ''})" if allowed else ""
+        raise ValueError(f"{name} must be finite{extra}, got {float(arr[bad].ravel()[0])!r}")
+    return arr
 
 
 def quiet():

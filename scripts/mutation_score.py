@@ -51,6 +51,17 @@ TARGETS = {
     "rl/estimators": (["fisherlab/rl/estimators.py"],
                       ["tests/test_rl_estimators.py", "tests/test_rl_ch6_estimators.py", "tests/test_issue17.py",
                        "tests/test_api_sweep_rl.py"]),
+    # the modules of Chapters 6-8 (swept from the second round of issue 17 on)
+    "rl/convergence": (["fisherlab/rl/convergence.py"],
+                       ["tests/test_rl_ch6_convergence.py", "tests/test_rl_ch6_driver.py", "tests/test_issue17.py",
+                        "tests/test_api_sweep_later.py"]),
+    "rl/exact_pg": (["fisherlab/rl/exact_pg.py"],
+                    ["tests/test_rl_exact_pg.py", "tests/test_issue17.py", "tests/test_api_sweep_later.py"]),
+    "rl/second_order+lqr+assumptions": (["fisherlab/rl/second_order.py", "fisherlab/rl/lqr.py",
+                                         "fisherlab/rl/assumptions.py"],
+                                        ["tests/test_rl_ch6_estimators.py", "tests/test_rl_ch6_lqr.py",
+                                         "tests/test_rl_ch6_convergence.py", "tests/test_issue17.py",
+                                         "tests/test_api_sweep_later.py"]),
 }
 
 _BINOPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Pow: ast.Mult,

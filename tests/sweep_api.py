@@ -25,6 +25,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Callable
@@ -227,6 +228,8 @@ def _kind_probes(a: Arg, valid):
             yield label, x, True
     elif k == "str":
         for label, x in (("None", None), ("int", 3)):
+            if label == "None" and a.optional:
+                continue
             yield label, x, True
     elif k == "index":
         arr = np.asarray(valid)
@@ -263,7 +266,8 @@ def _kind_probes(a: Arg, valid):
         yield "NaN", _entry(arr, NAN), True
         yield "complex", arr + 0.5j, True
         yield "strings", arr.astype(str), True
-        yield "None", None, True
+        if not a.optional:
+            yield "None", None, True
         yield "1-D", arr.ravel(), True
     elif k == "boolarray":
         arr = np.asarray(valid)
@@ -331,10 +335,14 @@ def call(case: Case, arg: str | None = None, value=None):
     fn, kwargs = case.make()
     if arg is not None:
         kwargs = {**kwargs, arg: value}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", RuntimeWarning)  # overflow, invalid value, ComplexWarning
-        with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
-            return fn(**kwargs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # overflow, invalid value, ComplexWarning
+            with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+                return fn(**kwargs)
+    finally:
+        if "matplotlib.pyplot" in sys.modules:  # the figures of fisherlab.viz: drawn, checked, closed
+            sys.modules["matplotlib.pyplot"].close("all")
 
 
 def valid_value(case: Case, arg: str):

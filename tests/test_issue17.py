@@ -129,6 +129,35 @@ def test_defect08_optimal_value_checks_its_arguments_and_convergence():
     np.testing.assert_allclose(V, (mdp.R + mdp.gamma * mdp.P @ V).max(axis=1), atol=1e-10)
 
 
+# ---- defect 9: step_sizes checks lr and t -------------------------------------------------------------------
+@pytest.mark.parametrize("lr", [-1.0, 0.0, np.nan, np.inf, "0.1", 0.1 + 0j, None, np.array([0.1, 0.2])])
+def test_defect09_step_sizes_rejects_a_bad_lr(lr):
+    from fisherlab.rl import convergence as cv
+
+    with pytest.raises((ValueError, TypeError), match=r"\blr\b"):
+        cv.step_sizes("harpg", np.arange(3), lr)
+
+
+@pytest.mark.parametrize("t", [-1, 0.5, np.nan, np.inf, "2", 1 + 0j, None, np.array([[0, 1]])])
+def test_defect09_step_sizes_rejects_a_bad_t(t):
+    from fisherlab.rl import convergence as cv
+
+    with pytest.raises((ValueError, TypeError), match=r"\bt\b"):
+        cv.step_sizes("n-harpg", t, 0.5)
+
+
+def test_defect09_step_sizes_valid_calls_are_unchanged():
+    from fisherlab.rl import convergence as cv
+
+    t = np.arange(5)
+    gamma, eta = cv.step_sizes("harpg", t, 0.5)
+    np.testing.assert_array_equal(eta, 2.0 / (t + 2.0))
+    np.testing.assert_array_equal(gamma, 0.5 * (2.0 / (t + 2.0)) ** 0.5)
+    gamma, eta = cv.step_sizes("pg", 3, 0.25)  # an int t gives 0-d arrays
+    assert gamma.shape == () and float(gamma) == 0.25 and float(eta) == 1.0
+    np.testing.assert_array_equal(cv.step_sizes("n-pg-igt", [0.0, 2.0], 1)[0], [1.0, 0.5])  # whole floats
+
+
 # ---- defect 10: silent coercions -------------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", [0.5, np.nan, "no"])
 def test_defect10_gae_terminated_must_be_boolean(bad):
@@ -553,3 +582,160 @@ def test_gpomdp_state_baseline_with_a_feature_table(rng):
     np.testing.assert_allclose(with_table.value, per_step.value, rtol=1e-12)
     with pytest.raises(ValueError, match="baseline must have shape"):
         rle.gpomdp(pol, theta, ep, baseline=np.zeros(3))
+
+
+# ---- second round: the modules of Chapters 6-8 and the figures ----------------------------------------------
+def test_check_int_array_rejects_fractions_kinds_and_range():
+    np.testing.assert_array_equal(v.check_int_array("t", [0, 2.0, 5], minimum=0), [0, 2, 5])
+    assert v.check_int_array("t", 3, minimum=0).shape == ()
+    with pytest.raises(ValueError, match=r"t must be integers >= 0, got 0.5"):
+        v.check_int_array("t", [0, 0.5], minimum=0)
+    with pytest.raises(ValueError, match=r"t must be integers in \[0, 4\], got 5"):
+        v.check_int_array("t", [5], minimum=0, maximum=4)
+    with pytest.raises(TypeError, match="t must be integers"):
+        v.check_int_array("t", [True, False])
+    with pytest.raises(ValueError, match="t must have at most 1 axes"):
+        v.check_int_array("t", [[1]], max_ndim=1)
+
+
+def test_check_real_array_allows_only_the_named_non_finite_values():
+    x = v.check_real_array("Y", [1.0, np.inf], posinf=True, what="a diverged run")
+    assert x[1] == np.inf
+    with pytest.raises(ValueError, match=r"Y must be finite \(or \+inf: a diverged run\), got -inf"):
+        v.check_real_array("Y", [1.0, -np.inf], posinf=True, what="a diverged run")
+    with pytest.raises(TypeError, match="Y must be a real number"):
+        v.check_real_array("Y", [1 + 1j])
+
+
+def test_check_policy_table_names_its_argument():
+    with pytest.raises(ValueError, match="pi_star must sum to 1"):
+        v.check_policy_table("pi_star", np.full((2, 2), 0.3), 2, 2)
+    with pytest.raises(ValueError, match=r"pi_star must have shape \(2, 2\)"):
+        v.check_policy_table("pi_star", np.full((3, 2), 0.5), 2, 2)
+
+
+def test_gradient_exact_keeps_nan_for_diverged_rows_and_the_finite_rows_unchanged():
+    from fisherlab.rl import convergence as cv
+
+    problem = cv.chapter_task("finite", n_iters=10).problem
+    th = np.random.default_rng(0).normal(size=(3, problem.dim))
+    full = problem.gradient_exact(th)
+    mixed = problem.gradient_exact(np.vstack([th[:1], np.full((1, problem.dim), np.nan), th[2:]]))
+    assert np.all(np.isnan(mixed[1]))
+    np.testing.assert_array_equal(mixed[[0, 2]], full[[0, 2]])  # the same solve, row by row
+
+
+def test_fates_accepts_nan_gradients_only_for_diverged_runs():
+    from fisherlab.rl import convergence as cv
+
+    start, end = np.ones(3), np.array([0.05, np.inf, 0.5])
+    f = cv.fates(start, end, np.ones(3), np.array([0.1, np.nan, 0.01]))
+    assert f.tolist() == ["converging", "diverged", "trapped"]
+    with pytest.raises(ValueError, match="end_grad must be finite"):
+        cv.fates(start, end, np.ones(3), np.array([np.nan, 1.0, 0.01]))
+
+
+def test_problem_methods_check_the_batch_against_thetas():
+    from fisherlab.rl import convergence as cv
+
+    problem = cv.VonMisesBandit([1.0, -1.0], kappa=2.0, gamma=0.5, horizon=3)
+    rngs = [np.random.default_rng(0), np.random.default_rng(1)]
+    batch = problem.sample(np.zeros((2, 2)), np.array([2, 2]), rngs)
+    with pytest.raises(ValueError, match=r"thetas must have shape \(2, 2\)"):
+        problem.gradient(np.zeros((3, 2)), batch, baseline=np.zeros(2, bool))
+    with pytest.raises(ValueError, match=r"baseline must have shape \(2,\)"):
+        problem.gradient(np.zeros((2, 2)), batch, baseline=np.zeros(3, bool))
+    with pytest.raises(ValueError, match="sizes must be integers >= 1"):
+        problem.sample(np.zeros((2, 2)), np.array([2.5, 2.0]), rngs)
+    with pytest.raises(TypeError, match="batch must be a batch returned by VonMisesBandit.sample"):
+        problem.mean_return(cv.FiniteMDPProblem(M.river_swim(3), fl.rl.TabularSoftmax(3, 2), 2).sample(
+            np.zeros((2, 6)), np.array([1, 1]), rngs))
+
+
+def test_figures_reject_bad_data_before_drawing():
+    import matplotlib.pyplot as plt
+
+    from fisherlab.viz import convergence as vcv
+    from fisherlab.viz import npg as vnpg
+
+    fig, ax = plt.subplots()
+    try:
+        with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
+            vcv.run_curves("ax", [1.0, 2.0], {"a": (np.ones(2), "C0")})
+        with pytest.raises(ValueError, match=r"gaps\['pg'\] must be finite \(or NaN, \+inf"):
+            vcv.gap_bands(ax, [1.0, 2.0], {"pg": np.array([[1.0, -np.inf], [1.0, 0.5]])})
+        with pytest.raises(ValueError, match=r"measured\['gap'\] must have length 3"):
+            vnpg.measured_vs_bound(np.arange(3.0), {"gap": np.ones(2)}, {}, ax=ax)
+        assert not ax.lines  # nothing was drawn
+    finally:
+        plt.close(fig)
+
+
+# ---- second round: mutants of the Chapter 6-8 modules that survived the suite ---------------------------------
+def _linear_npg_setup():
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(4, 3, rng=np.random.default_rng(2), gamma=0.8)
+    X = np.random.default_rng(3).normal(size=(4, 2))  # 2 features for 4 states: the fit is not exact
+    return E, mdp, X, fl.rl.LinearSoftmax(3, features=X)
+
+
+def test_npg_regret_bound_holds_with_a_nonzero_approximation_error():
+    """The lemma's error term enters with a + sign; with restricted features it is far from 0 and the
+    bound holds only with it (a - sign falls below the measured average gap here)."""
+    E, mdp, X, policy = _linear_npg_setup()
+    run = E.run_linear_npg(mdp, policy, eta=0.5, n_iters=30)
+    pi_star, _ = E.optimal_policy_value(mdp)
+    rb = E.npg_regret_bound(mdp, policy, run, pi_star)
+    assert rb.errors.min() > 0.01  # a transfer error at every step (0.18 at the start)
+    assert np.all(rb.average_gap <= rb.bound + 1e-12)
+    # beta = max ||phi(s, a) - phi(s, b)||^2 / 4 = max_s ||x(s)||^2 / 2 for a linear softmax
+    assert rb.beta == pytest.approx(np.max(np.sum(X**2, axis=1)) / 2, rel=1e-12)
+
+
+def test_soft_values_of_a_deterministic_policy_are_its_values():
+    """0 log 0 = 0: a deterministic policy has zero entropy, so its soft values are its values."""
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(5), gamma=0.9)
+    pi = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    V_soft, Q_soft = E.soft_values(mdp, pi, 0.3)
+    np.testing.assert_allclose(V_soft, mdp.value(pi), rtol=1e-12)
+    np.testing.assert_allclose(Q_soft, mdp.q_value(pi), rtol=1e-12)
+
+
+def test_softmax_pg_run_records_one_entry_per_iterate():
+    from fisherlab.rl import exact_pg as E
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(6), gamma=0.9)
+    run = E.run_softmax_pg(mdp, lr=0.5, n_iters=3)
+    assert run.policies.shape == run.log_policies.shape == (4, 3, 2)
+    assert run.objective.shape == run.grad_norms.shape == (4,)
+    for t in range(4):
+        assert run.grad_norms[t] == pytest.approx(np.linalg.norm(E.softmax_pg_gradient(mdp, run.policies[t])),
+                                                  rel=1e-10)
+        assert run.objective[t] == pytest.approx(float(mdp.objective(run.policies[t])), rel=1e-12)
+
+
+def test_proposition1_constants_at_a_discount_where_powers_differ():
+    from fisherlab.rl import assumptions as asm
+
+    c = asm.proposition1(r_max=2.0, gamma=0.5, M_g=1.5, M_h=0.5, horizon=7)
+    # (1 - gamma)^k with 1 - gamma = 1/2: 4, 8 and 16 in the denominators
+    assert c["L_g"] == pytest.approx(2.0 * (2.25 + 0.5) * 4)
+    assert c["sigma_g2"] == pytest.approx(4.0 * 2.25 * 8)
+    assert c["sigma_h2"] == pytest.approx(4.0 * (7 * 1.5**4 + 0.25) * 16)
+
+
+def test_result_records_are_frozen():
+    import dataclasses
+
+    from fisherlab.rl import assumptions as asm
+    from fisherlab.rl import convergence as cv
+
+    mdp = M.random_mdp(3, 2, rng=np.random.default_rng(7), gamma=0.8)
+    record = asm.gradient_domination(mdp, fl.rl.TabularSoftmax(3, 2), np.zeros(6))
+    task = cv.chapter_task("von-mises", n_iters=3)
+    for obj, field in ((record, "gap"), (task, "J_star")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, field, 0.0)

@@ -30,8 +30,28 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate as v
-from .mdp import FiniteMDP, exact_fisher, exact_gradient, exact_objective, policy_table
+from .mdp import FiniteMDP, check_mdp, exact_fisher, exact_gradient, exact_objective, policy_table
 from .policies import LinearSoftmax, TabularSoftmax
+
+
+def _check_softmax(policy):
+    return v.check_instance("policy", policy, (TabularSoftmax, LinearSoftmax),
+                            "a TabularSoftmax or LinearSoftmax (e.g. fisherlab.rl.TabularSoftmax(S, A))")
+
+
+def _finite_constant(compute, names: str, what: str) -> float:
+    """``compute()`` (plain float arithmetic), with an overflow reported as a clear error."""
+    try:
+        with v.quiet():
+            out = compute()
+    except OverflowError:
+        out = float("inf")
+    return float(v.check_result(np.float64(out), what, names))
+
+
+def _pi_star(mdp: FiniteMDP, pi_star) -> np.ndarray:
+    return optimal_policy(mdp) if pi_star is None else v.check_policy_table("pi_star", pi_star, mdp.n_states,
+                                                                            mdp.n_actions)
 
 __all__ = ["softmax_constants", "softmax_l2", "softmax_third_derivative", "lemma1", "proposition1",
            "measured_score_bounds", "shift_directions",
@@ -50,14 +70,19 @@ def softmax_constants(policy, n_states: int | None = None):
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
+    _check_softmax(policy)
+    if n_states is not None:  # the number of states the caller expects the policy to cover
+        n_states = v.check_int("n_states", n_states, minimum=1)
     if isinstance(policy, TabularSoftmax):
         xmax = 1.0
-    elif isinstance(policy, LinearSoftmax):
+        rows = policy.n_states
+    else:
         if policy._x.table is None:
             raise ValueError("policy must have a feature table (features=array) to bound its features")
-        xmax = float(np.max(np.linalg.norm(policy._x(np.arange(policy._x.table.shape[0])), axis=1)))
-    else:
-        raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
+        rows = policy._x.table.shape[0]
+        xmax = float(np.max(np.linalg.norm(policy._x(np.arange(rows)), axis=1)))
+    if n_states is not None and n_states != rows:
+        raise ValueError(f"n_states must equal the number of states of the policy ({rows}), got {n_states}")
     return float(np.sqrt(2.0) * xmax), 0.5 * xmax**2
 
 
@@ -91,13 +116,14 @@ def softmax_third_derivative(policy, theta, states, vec) -> np.ndarray:
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    if not isinstance(policy, (TabularSoftmax, LinearSoftmax)):
-        raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
+    _check_softmax(policy)
     vec = policy.check_theta(vec, "vec")
     p = policy.probs(theta, states)  # (n, A)
     y = policy.logits(vec, states)  # the logits are linear in theta: logits(u) = J_s u
-    centred = y - (p * y).sum(axis=1, keepdims=True)
-    return -(p * centred**3).sum(axis=1)
+    with v.quiet():
+        centred = y - (p * y).sum(axis=1, keepdims=True)
+        out = -(p * centred**3).sum(axis=1)
+    return v.check_result(out, "the third derivative", "vec")
 
 
 def lemma1(*, r_max: float, gamma: float, M_g: float, M_h: float, l_2: float) -> float:
@@ -117,12 +143,14 @@ def lemma1(*, r_max: float, gamma: float, M_g: float, M_h: float, l_2: float) ->
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    r_max = float(v.check_positive("r_max", r_max))
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-    M_g, M_h = float(v.check_positive("M_g", M_g)), float(v.check_positive("M_h", M_h))
-    l_2 = float(v.check_positive("l_2", l_2))
+    r_max = v.check_positive("r_max", r_max, scalar=True)
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    M_g, M_h = v.check_positive("M_g", M_g, scalar=True), v.check_positive("M_h", M_h, scalar=True)
+    l_2 = v.check_positive("l_2", l_2, scalar=True)
     c = 1.0 - gamma
-    return r_max * ((2 * np.sqrt(2) * M_g**3 + 3 * M_g * M_h) * np.sqrt(1 + gamma) / c**2.5 + l_2 / c**2)
+    return _finite_constant(
+        lambda: r_max * ((2 * np.sqrt(2) * M_g**3 + 3 * M_g * M_h) * np.sqrt(1 + gamma) / c**2.5 + l_2 / c**2),
+        "r_max, gamma, M_g, M_h and l_2", "L_h")
 
 
 def proposition1(*, r_max: float, gamma: float, M_g: float, M_h: float, horizon: int) -> dict:
@@ -135,14 +163,15 @@ def proposition1(*, r_max: float, gamma: float, M_g: float, M_h: float, horizon:
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    r_max = float(v.check_positive("r_max", r_max))
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-    M_g, M_h = float(v.check_positive("M_g", M_g)), float(v.check_positive("M_h", M_h))
+    r_max = v.check_positive("r_max", r_max, scalar=True)
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    M_g, M_h = v.check_positive("M_g", M_g, scalar=True), v.check_positive("M_h", M_h, scalar=True)
     H = v.check_int("horizon", horizon, minimum=1)
     c = 1.0 - gamma
-    return {"L_g": r_max * (M_g**2 + M_h) / c**2,
-            "sigma_g2": r_max**2 * M_g**2 / c**3,
-            "sigma_h2": r_max**2 * (H * M_g**4 + M_h**2) / c**4}
+    names = "r_max, gamma, M_g, M_h and horizon"
+    return {"L_g": _finite_constant(lambda: r_max * (M_g**2 + M_h) / c**2, names, "L_g"),
+            "sigma_g2": _finite_constant(lambda: r_max**2 * M_g**2 / c**3, names, "sigma_g2"),
+            "sigma_h2": _finite_constant(lambda: r_max**2 * (H * M_g**4 + M_h**2) / c**4, names, "sigma_h2")}
 
 
 def measured_score_bounds(policy, theta, n_states: int):
@@ -150,7 +179,13 @@ def measured_score_bounds(policy, theta, n_states: int):
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
+    _check_softmax(policy)
     S = v.check_int("n_states", n_states, minimum=1)
+    if isinstance(policy, TabularSoftmax) and S != policy.n_states:
+        raise ValueError(f"n_states must equal policy.n_states = {policy.n_states}, got {S}")
+    if isinstance(policy, LinearSoftmax) and (policy._x.table is None or S != policy._x.table.shape[0]):
+        raise ValueError("n_states must equal the rows of the policy's feature table "
+                         f"({None if policy._x.table is None else policy._x.table.shape[0]}), got {S}")
     A = policy.n_actions
     states, actions = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)
     g = np.linalg.norm(policy.score(theta, states, actions), axis=1).max()
@@ -168,12 +203,8 @@ def shift_directions(policy) -> np.ndarray:
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    if isinstance(policy, TabularSoftmax):
-        k = policy.n_states
-    elif isinstance(policy, LinearSoftmax):
-        k = policy.n_features
-    else:
-        raise ValueError(f"policy must be a TabularSoftmax or LinearSoftmax, got {type(policy).__name__}")
+    _check_softmax(policy)
+    k = policy.n_states if isinstance(policy, TabularSoftmax) else policy.n_features
     A = policy.n_actions
     return np.kron(np.eye(k), np.ones((1, A))) / np.sqrt(A)
 
@@ -185,19 +216,30 @@ def lambda_min(F, *, exclude=None) -> float:
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     F = v.check_square("F", F)
+    scale = max(1.0, float(np.abs(F).max()))
+    if np.any(np.abs(F - F.T) > 1e-8 * scale):
+        raise ValueError(f"F must be symmetric, got max |F - F^T| = {np.abs(F - F.T).max():.3g}")
     if exclude is not None:
         E = v.as_float_array("exclude", exclude)
-        if E.ndim != 2 or E.shape[1] != F.shape[0]:
-            raise ValueError(f"exclude must have shape (k, {F.shape[0]}), got {E.shape}")
+        d = F.shape[0]
+        if E.ndim != 2 or E.shape[1] != d or not 1 <= E.shape[0] < d:
+            raise ValueError(f"exclude must have shape (k, d) with 1 <= k < d = {d} (d the size of F), got {E.shape}")
+        with v.quiet():
+            gram = E @ E.T
+        if not np.allclose(gram, np.eye(E.shape[0]), rtol=0.0, atol=1e-8):
+            raise ValueError("exclude must have orthonormal rows (E E^T = I)")
         # an orthonormal basis U of the complement: the last d - k left singular vectors
         u, s, _ = np.linalg.svd(E.T, full_matrices=True)
         U = u[:, int(np.sum(s > 1e-10)):]
         F = U.T @ F @ U
-    return float(np.linalg.eigvalsh((F + F.T) / 2)[0])
+    with v.quiet():  # (F + F^T) / 2 as F / 2 + F^T / 2: equal (halving is exact), and no overflow
+        lam = np.linalg.eigvalsh(F / 2 + F.T / 2)[0]
+    return float(v.check_result(lam, "the smallest eigenvalue", "F"))
 
 
 def optimal_policy(mdp: FiniteMDP) -> np.ndarray:
     r"""A deterministic optimal policy table ``(S, A)``: greedy in :math:`Q^\star` (first maximiser)."""
+    check_mdp(mdp)
     Q = mdp.R + mdp.gamma * mdp.P @ mdp.optimal_value()
     pi = np.zeros_like(Q)
     pi[np.arange(mdp.n_states), Q.argmax(axis=1)] = 1.0
@@ -217,7 +259,7 @@ def transfer_error(mdp: FiniteMDP, policy, theta, *, pi_star=None) -> float:
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
     w = np.linalg.lstsq(exact_fisher(mdp, policy, theta), exact_gradient(mdp, policy, theta), rcond=1e-12)[0]
-    pi_star = optimal_policy(mdp) if pi_star is None else mdp.check_pi(pi_star)
+    pi_star = _pi_star(mdp, pi_star)
     nu = mdp.state_distribution(pi_star)[:, None] * pi_star  # (S, A)
     adv = mdp.advantage(policy_table(mdp, policy, theta))
     S, A = adv.shape
@@ -268,7 +310,7 @@ def gradient_domination(mdp: FiniteMDP, policy, theta, *, pi_star=None) -> Gradi
     F = exact_fisher(mdp, policy, theta)
     grad = exact_gradient(mdp, policy, theta)
     mu_F = lambda_min(F, exclude=shift_directions(policy))
-    pi_star = optimal_policy(mdp) if pi_star is None else mdp.check_pi(pi_star)
+    pi_star = _pi_star(mdp, pi_star)
     nu = mdp.state_distribution(pi_star)[:, None] * pi_star
     S, A = nu.shape
     states, actions = np.repeat(np.arange(S), A), np.tile(np.arange(A), S)

@@ -46,6 +46,7 @@ Introduced in Chapter 7, "Policy-gradient convergence I"; the experiments at sca
 from __future__ import annotations
 
 import abc
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -56,8 +57,9 @@ import scipy.special
 from .. import _validate as v
 from . import second_order as so
 from .lqr import LQR, example_lqr
-from .mdp import FiniteMDP, exact_objective, random_mdp, short_corridor, short_corridor_policy
-from .policies import LinearSoftmax, TabularSoftmax
+from .mdp import FiniteMDP, check_mdp, exact_objective, random_mdp, short_corridor, short_corridor_policy
+from .policies import LinearSoftmax, Policy, TabularSoftmax
+from .rollouts import Episodes
 
 __all__ = ["METHODS", "HESSIAN_POINTS", "Config", "step_sizes", "BatchProblem", "SampledProblem",
            "FiniteMDPProblem", "LQRProblem", "VonMisesBandit", "Runs", "History", "run_batch", "run_groups",
@@ -93,14 +95,14 @@ class Config:
     """Iterations over which gamma_t ramps up linearly to its schedule (a remedy; 0: none)."""
 
     def __post_init__(self):
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        v.check_positive("lr", self.lr)
+        v.check_choice("method", self.method, METHODS)
+        v.check_positive("lr", self.lr, scalar=True)
         v.check_int("batch_size", self.batch_size, minimum=1)
         if self.hess_batch_size is not None:
             v.check_int("hess_batch_size", self.hess_batch_size, minimum=1)
-        if self.hessian_point not in HESSIAN_POINTS:
-            raise ValueError(f"hessian_point must be one of {HESSIAN_POINTS}, got {self.hessian_point!r}")
+        for name in ("first_term", "extrapolate", "baseline"):
+            v.check_bool(name, getattr(self, name))
+        v.check_choice("hessian_point", self.hessian_point, HESSIAN_POINTS)
         v.check_int("warmup", self.warmup, minimum=0)
 
     @property
@@ -133,11 +135,9 @@ def step_sizes(method: str, t, lr: float):
 
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    t = np.asarray(t, dtype=np.float64)
-    if np.any(t < 0):
-        raise ValueError("t must be >= 0")
+    v.check_choice("method", method, METHODS)
+    t = v.check_int_array("t", t, minimum=0, max_ndim=1).astype(np.float64)  # iterations 0, 1, ...
+    lr = v.check_positive("lr", lr, scalar=True)
     decay = 2.0 / (t + 2.0)
     if method == "pg":
         return lr * np.ones_like(t), np.ones_like(t)
@@ -149,11 +149,59 @@ def step_sizes(method: str, t, lr: float):
 
 
 # ==== problems: sampling and estimation for many rows at once ======================================
-def _rows(thetas, dim: int) -> np.ndarray:
-    thetas = v.as_float_array("thetas", thetas)
-    if thetas.ndim != 2 or thetas.shape[1] != dim:
-        raise ValueError(f"thetas must have shape (n, {dim}), got {thetas.shape}")
+def _rows(thetas, dim: int, name: str = "thetas", n: int | None = None) -> np.ndarray:
+    """``thetas`` as finite float rows of shape ``(n, dim)``."""
+    if (isinstance(thetas, np.ndarray) and thetas.dtype == np.float64 and thetas.ndim == 2 and thetas.shape[1] == dim
+            and len(thetas) and (n is None or len(thetas) == n) and np.isfinite(thetas).all()):
+        return thetas  # the driver's own rows: valid as they are (a fast path, same checks)
+    thetas = v.as_float_array(name, thetas)
+    if thetas.ndim != 2 or thetas.shape[1] != dim or thetas.shape[0] == 0 or (n is not None and len(thetas) != n):
+        raise ValueError(f"{name} must have shape ({'n' if n is None else n}, {dim}) with n >= 1, got {thetas.shape}")
     return thetas
+
+
+def _rows_any(thetas, dim: int, name: str = "thetas") -> np.ndarray:
+    """Rows ``(n, dim)`` of real numbers that may be non-finite (the iterates of diverged runs)."""
+    if thetas is None or isinstance(thetas, (str, bytes)) or np.asarray(thetas).dtype.kind not in "fiu":
+        raise v.ArgumentTypeError(f"{name} must be an array of real numbers of shape (n, {dim}), "
+                                  f"got {v._describe(thetas)}")
+    thetas = np.asarray(thetas, dtype=np.float64)
+    if thetas.ndim != 2 or thetas.shape[1] != dim:
+        raise ValueError(f"{name} must have shape (n, {dim}), got {thetas.shape}")
+    return thetas
+
+
+_NO_ROWS = object()  # no thetas to check against a batch
+
+
+def _check_sizes(sizes, n: int) -> np.ndarray:
+    if isinstance(sizes, np.ndarray) and sizes.dtype.kind in "iu" and sizes.shape == (n,) and sizes.min() >= 1:
+        return sizes.astype(np.int64, copy=False)  # the driver's own sizes (a fast path, same checks)
+    sizes = v.check_int_array("sizes", sizes, minimum=1, max_ndim=1)
+    if sizes.shape != (n,):
+        raise ValueError(f"sizes must have shape ({n},) (one number of trajectories per row), got {sizes.shape}")
+    return sizes
+
+
+def _check_rngs(rngs, n: int) -> list:
+    if isinstance(rngs, np.random.Generator) or not isinstance(rngs, (list, tuple)):
+        raise v.ArgumentTypeError(f"rngs must be a list of {n} numpy.random.Generator (one per row), "
+                                  f"got {v._describe(rngs)}")
+    if len(rngs) != n:
+        raise ValueError(f"rngs must hold one generator per row ({n}), got {len(rngs)}")
+    if not all(isinstance(g, np.random.Generator) for g in rngs):
+        i = next(i for i, g in enumerate(rngs) if not isinstance(g, np.random.Generator))
+        v.check_generator(f"rngs[{i}]", rngs[i])
+    return list(rngs)
+
+
+def _check_flags(name: str, flags, n: int) -> np.ndarray:
+    if isinstance(flags, np.ndarray) and flags.dtype == bool and flags.shape == (n,):
+        return flags  # the driver's own flags
+    flags = v.check_bool_array(name, flags)
+    if flags.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},) (one flag per row), got {flags.shape}")
+    return flags
 
 
 def _segments(sizes) -> tuple[np.ndarray, np.ndarray]:
@@ -204,6 +252,21 @@ class BatchProblem(abc.ABC):
 
     #: number of parameters d
     dim: int
+    #: the type of the batches that ``sample`` returns
+    _batch_type: type = object
+
+    def _check_batch(self, batch, thetas=_NO_ROWS, name: str = "thetas"):
+        """``batch`` is one of this problem's batches; ``thetas`` (when given) has a row per batch row."""
+        if not isinstance(batch, self._batch_type):
+            raise v.ArgumentTypeError(f"batch must be a batch returned by {type(self).__name__}.sample, "
+                                      f"got {v._describe(batch)}")
+        n = len(batch) if isinstance(batch, list) else len(batch.sizes)
+        rows = None if thetas is _NO_ROWS else _rows(thetas, self.dim, name, n)
+        return n, rows
+
+    def _check_sample_args(self, thetas, sizes, rngs):
+        thetas = _rows(thetas, self.dim)
+        return thetas, _check_sizes(sizes, len(thetas)), _check_rngs(rngs, len(thetas))
 
     @abc.abstractmethod
     def sample(self, thetas, sizes, rngs):
@@ -231,11 +294,11 @@ class BatchProblem(abc.ABC):
 
     def feasible(self, thetas) -> np.ndarray:
         r"""Rows where the run may go on, ``(n,)`` bool (finite parameters; the LQR also needs a stabilising gain)."""
-        return np.all(np.isfinite(thetas), axis=1)
+        return np.all(np.isfinite(_rows_any(thetas, self.dim)), axis=1)
 
     def gradient_exact(self, thetas) -> np.ndarray:
         r"""Exact :math:`\nabla J(\theta_i)`, ``(n, d)``; NaN when unknown or infeasible."""
-        return np.full((len(thetas), self.dim), np.nan)
+        return np.full((len(_rows_any(thetas, self.dim)), self.dim), np.nan)
 
 
 class SampledProblem(BatchProblem):
@@ -246,32 +309,55 @@ class SampledProblem(BatchProblem):
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
 
+    _batch_type = list
+
     def __init__(self, sample: Callable, policy, evaluate: Callable | None = None):
-        if not callable(sample):
-            raise ValueError(f"sample must be callable, got {type(sample).__name__}")
+        v.check_callable("sample", sample, "(theta, n_episodes, rng) -> Episodes")
+        v.check_instance("policy", policy, Policy, "a fisherlab policy (e.g. fisherlab.rl.TabularSoftmax(S, A))")
+        if evaluate is not None:
+            v.check_callable("evaluate", evaluate, "theta -> float")
         self.sample_one, self.policy, self.evaluate = sample, policy, evaluate
         self.dim = policy.dim
 
+    def _check_batch(self, batch, thetas=_NO_ROWS, name: str = "thetas"):
+        n, rows = super()._check_batch(batch, thetas, name)
+        if not all(isinstance(tr, Episodes) for tr in batch):
+            raise v.ArgumentTypeError("batch must be a batch returned by SampledProblem.sample (a list of Episodes), "
+                                      f"got a list holding {v._describe(next(tr for tr in batch if not isinstance(tr, Episodes)))}")
+        return n, rows
+
     def sample(self, thetas, sizes, rngs):
-        return [self.sample_one(th, int(n), rng) for th, n, rng in zip(thetas, sizes, rngs)]
+        thetas, sizes, rngs = self._check_sample_args(thetas, sizes, rngs)
+        out = [self.sample_one(th, int(n), rng) for th, n, rng in zip(thetas, sizes, rngs)]
+        if not all(isinstance(tr, Episodes) for tr in out):
+            raise ValueError("sample must return an Episodes (e.g. from fisherlab.rl.sample_episodes)")
+        return out
 
     def gradient(self, thetas, batch, *, baseline):
+        n, thetas = self._check_batch(batch, thetas)
+        baseline = _check_flags("baseline", baseline, n)
         return np.array([so.gradient_estimate(self.policy, th, tr, baseline=bool(b)).mean(axis=0)
                          for th, tr, b in zip(thetas, batch, baseline)]).reshape(len(thetas), self.dim)
 
     def hessian_vector(self, thetas, batch, vecs, *, first_term, baseline):
+        n, thetas = self._check_batch(batch, thetas)
+        vecs = _rows(vecs, self.dim, "vecs", n)
+        first_term, baseline = _check_flags("first_term", first_term, n), _check_flags("baseline", baseline, n)
         return np.array([so.hessian_vector_estimate(self.policy, th, tr, vec, first_term=bool(f),
                                                     baseline=bool(b)).mean(axis=0)
                          for th, tr, vec, f, b in zip(thetas, batch, vecs, first_term, baseline)]
                         ).reshape(len(thetas), self.dim)
 
     def env_steps(self, batch):
+        self._check_batch(batch)
         return np.array([tr.n_steps for tr in batch], dtype=np.int64)
 
     def mean_return(self, batch):
+        self._check_batch(batch)
         return np.array([tr.rewards.sum(axis=1).mean() for tr in batch])
 
     def objective(self, thetas):
+        thetas = _rows(thetas, self.dim)
         if self.evaluate is None:
             return np.full(len(thetas), np.nan)
         return np.array([self.evaluate(th) for th in thetas], dtype=np.float64)
@@ -319,9 +405,10 @@ class FiniteMDPProblem(BatchProblem):
         :math:`H`, the length of every trajectory.
     """
 
+    _batch_type = _MDPBatch
+
     def __init__(self, mdp: FiniteMDP, policy, horizon: int):
-        if not isinstance(mdp, FiniteMDP):
-            raise ValueError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
+        check_mdp(mdp)
         S, A = mdp.n_states, mdp.n_actions
         if isinstance(policy, TabularSoftmax):
             if policy.n_states != S:
@@ -331,9 +418,12 @@ class FiniteMDPProblem(BatchProblem):
             if policy._x.table.shape[0] != S:
                 raise ValueError(f"the policy's feature table must have {S} rows, got {policy._x.table.shape[0]}")
             X = policy._x(np.arange(S))
+        elif isinstance(policy, LinearSoftmax):
+            raise ValueError("policy must be a TabularSoftmax or a LinearSoftmax with a feature table "
+                             "(features=array), got a LinearSoftmax without one")
         else:
-            raise ValueError("policy must be a TabularSoftmax or a LinearSoftmax with a feature table, "
-                             f"got {policy!r}")
+            raise v.ArgumentTypeError("policy must be a fisherlab policy: a TabularSoftmax or a LinearSoftmax with "
+                                      f"a feature table, got {v._describe(policy)}")
         if policy.n_actions != A:
             raise ValueError(f"policy.n_actions must equal mdp.n_actions = {A}, got {policy.n_actions}")
         self.mdp, self.policy, self.X = mdp, policy, X
@@ -358,6 +448,7 @@ class FiniteMDPProblem(BatchProblem):
         return np.exp(z - np.log(np.exp(z).sum(axis=2, keepdims=True)))
 
     def sample(self, thetas, sizes, rngs):
+        thetas, sizes, rngs = self._check_sample_args(thetas, sizes, rngs)
         pi = self.probs(thetas)
         S, H = self.mdp.n_states, self.horizon
         row, starts = _segments(sizes)
@@ -410,12 +501,15 @@ class FiniteMDPProblem(BatchProblem):
         return G, W, C, pi
 
     def gradient(self, thetas, batch, *, baseline):
-        G = self._per_episode_g(batch, baseline)[0]
+        n, _ = self._check_batch(batch, thetas)
+        G = self._per_episode_g(batch, _check_flags("baseline", baseline, n))[0]
         return _row_means(G, batch.starts, batch.sizes)
 
     def hessian_vector(self, thetas, batch, vecs, *, first_term, baseline):
-        G, W, C, pi = self._per_episode_g(batch, baseline)
-        vecs = _rows(vecs, self.dim)
+        n, _ = self._check_batch(batch, thetas)
+        vecs = _rows(vecs, self.dim, "vecs", n)
+        first_term = _check_flags("first_term", first_term, n)
+        G, W, C, pi = self._per_episode_g(batch, _check_flags("baseline", baseline, n))
         U = np.einsum("sk,nka->nsa", self.X, vecs.reshape(len(vecs), self.k, -1))[batch.row]  # (E, S, A)
         piU = (pi * U).sum(axis=2, keepdims=True)
         # grad^2 Phi v = sum_t R_t grad^2 log pi(a_t|s_t) v = -sum_s W_s x(s) (pi * U - pi <pi, U>)
@@ -426,15 +520,25 @@ class FiniteMDPProblem(BatchProblem):
         return _row_means(out, batch.starts, batch.sizes)
 
     def env_steps(self, batch):
+        self._check_batch(batch)
         return batch.sizes * self.horizon
 
     def mean_return(self, batch):
+        self._check_batch(batch)
         return _row_means(batch.returns, batch.starts, batch.sizes)
 
     def gradient_exact(self, thetas):
         r"""Exact :math:`\nabla J(\theta_i) = \frac{1}{1-\gamma}\sum_s d_\rho^{\pi}(s)\,x(s)\otimes
         \big(\pi(\cdot|s)\odot A^{\pi}(s,\cdot)\big)` for every row (the policy-gradient theorem with
-        the softmax score; :math:`\sum_a\pi A = 0` removes the :math:`-\pi` part), ``(n, d)``."""
+        the softmax score; :math:`\sum_a\pi A = 0` removes the :math:`-\pi` part), ``(n, d)``; NaN
+        for the rows that are not finite (the iterates of diverged runs)."""
+        thetas = _rows_any(thetas, self.dim)
+        ok = self.feasible(thetas)
+        if not ok.all():
+            out = np.full(thetas.shape, np.nan)
+            if ok.any():
+                out[ok] = self.gradient_exact(thetas[ok])
+            return out
         pi = self.probs(thetas)
         mdp = self.mdp
         S = mdp.n_states
@@ -488,9 +592,10 @@ class LQRProblem(BatchProblem):
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
 
+    _batch_type = _LQRBatch
+
     def __init__(self, task: LQR, horizon: int):
-        if not isinstance(task, LQR):
-            raise ValueError(f"task must be an LQR, got {type(task).__name__}")
+        v.check_instance("task", task, LQR, "an LQR (e.g. fisherlab.rl.lqr.example_lqr())")
         self.task = task
         self.horizon = v.check_int("horizon", horizon, minimum=1)
         self.n, self.m = task.n, task.m
@@ -511,7 +616,7 @@ class LQRProblem(BatchProblem):
 
     def sample(self, thetas, sizes, rngs):
         task, H, n, m = self.task, self.horizon, self.n, self.m
-        thetas = _rows(thetas, self.dim)
+        thetas, sizes, rngs = self._check_sample_args(thetas, sizes, rngs)
         row, starts = _segments(sizes)
         # the draws of LQR.sample, in its order (x_0, then the action noise, then the process noise),
         # as one call per row: a generator's normals drawn in one call or in several are the same
@@ -558,13 +663,17 @@ class LQRProblem(BatchProblem):
         return R
 
     def gradient(self, thetas, batch, *, baseline):
+        n, _ = self._check_batch(batch, thetas)
+        baseline = _check_flags("baseline", baseline, n)
         with np.errstate(over="ignore", invalid="ignore"):
             Rx = self._R(batch, baseline)[:, :, None] * batch.x
             G = np.einsum("ehi,ehj->eij", Rx, batch.delta).reshape(len(batch.row), -1)
             return _row_means(G, batch.starts, batch.sizes)
 
     def hessian_vector(self, thetas, batch, vecs, *, first_term, baseline):
-        vecs = _rows(vecs, self.dim)
+        n, _ = self._check_batch(batch, thetas)
+        vecs = _rows(vecs, self.dim, "vecs", n)
+        first_term, baseline = _check_flags("first_term", first_term, n), _check_flags("baseline", baseline, n)
         with np.errstate(over="ignore", invalid="ignore"):
             R = self._R(batch, baseline)
             V = vecs.reshape(len(vecs), self.n, self.m)[batch.row]  # (E, n, m)
@@ -578,14 +687,16 @@ class LQRProblem(BatchProblem):
             return _row_means(out, batch.starts, batch.sizes)
 
     def env_steps(self, batch):
+        self._check_batch(batch)
         return batch.sizes * self.horizon
 
     def mean_return(self, batch):
+        self._check_batch(batch)
         with np.errstate(over="ignore", invalid="ignore"):
             return _row_means(batch.returns, batch.starts, batch.sizes)
 
     def feasible(self, thetas):
-        thetas = np.asarray(thetas, dtype=np.float64)
+        thetas = _rows_any(thetas, self.dim)
         ok = np.all(np.isfinite(thetas), axis=1)
         out = np.zeros(len(thetas), dtype=bool)
         if ok.any():
@@ -596,7 +707,7 @@ class LQRProblem(BatchProblem):
 
     def gradient_exact(self, thetas):
         r"""Exact :math:`\nabla J` of every row (``LQR.gradient``; NaN where the gain is not stabilising)."""
-        thetas = np.asarray(thetas, dtype=np.float64)
+        thetas = _rows_any(thetas, self.dim)
         out = np.full((len(thetas), self.dim), np.nan)
         ok = self.feasible(thetas)
         for i in np.flatnonzero(ok):
@@ -607,7 +718,7 @@ class LQRProblem(BatchProblem):
         r"""Exact :math:`J` of every row (``-inf`` where the gain is not stabilising), by a batched
         Kronecker solve of the Lyapunov equation :math:`P = Q + K^\top RK + \gamma A_K^\top PA_K`."""
         task, n = self.task, self.n
-        thetas = np.asarray(thetas, dtype=np.float64)
+        thetas = _rows(thetas, self.dim)
         out = np.full(len(thetas), -np.inf)
         ok = self.feasible(thetas)
         if ok.any():
@@ -665,12 +776,14 @@ class VonMisesBandit(BatchProblem):
         :math:`H`.
     """
 
+    _batch_type = _BanditBatch
+
     def __init__(self, targets, *, kappa: float, gamma: float, horizon: int):
         self.targets = v.as_float_array("targets", targets)
         if self.targets.ndim != 1 or self.targets.size < 1:
             raise ValueError(f"targets must have shape (d,), got {self.targets.shape}")
-        self.kappa = float(v.check_positive("kappa", kappa))
-        self.gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
+        self.kappa = v.check_positive("kappa", kappa, scalar=True)
+        self.gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
         self.horizon = v.check_int("horizon", horizon, minimum=1)
         self.dim = self.targets.size
         self._disc = self.gamma ** np.arange(self.horizon)
@@ -697,12 +810,13 @@ class VonMisesBandit(BatchProblem):
         return self.rho * np.cos(thetas - self.targets).mean(axis=1) / (1 - self.gamma)
 
     def gradient_exact(self, thetas) -> np.ndarray:
-        r""":math:`\nabla J(\theta_i)`, ``(n, d)``."""
-        thetas = _rows(thetas, self.dim)
-        return -self.rho * np.sin(thetas - self.targets) / (self.dim * (1 - self.gamma))
+        r""":math:`\nabla J(\theta_i)`, ``(n, d)``; NaN for the rows that are not finite (diverged runs)."""
+        thetas = _rows_any(thetas, self.dim)
+        with np.errstate(invalid="ignore"):  # sin(inf) is NaN, as documented
+            return -self.rho * np.sin(thetas - self.targets) / (self.dim * (1 - self.gamma))
 
     def sample(self, thetas, sizes, rngs):
-        thetas = _rows(thetas, self.dim)
+        thetas, sizes, rngs = self._check_sample_args(thetas, sizes, rngs)
         row, starts = _segments(sizes)
         H, d = self.horizon, self.dim
         dev = np.concatenate([rng.vonmises(0.0, self.kappa, size=(int(n), H, d)) for n, rng in zip(sizes, rngs)])
@@ -718,11 +832,15 @@ class VonMisesBandit(BatchProblem):
         return batch.R
 
     def gradient(self, thetas, batch, *, baseline):
+        n, _ = self._check_batch(batch, thetas)
+        baseline = _check_flags("baseline", baseline, n)
         G = self.kappa * np.einsum("eh,ehd->ed", self._R(batch, baseline), np.sin(batch.dev))
         return _row_means(G, batch.starts, batch.sizes)
 
     def hessian_vector(self, thetas, batch, vecs, *, first_term, baseline):
-        vecs = _rows(vecs, self.dim)[batch.row]  # (E, d)
+        n, _ = self._check_batch(batch, thetas)
+        vecs = _rows(vecs, self.dim, "vecs", n)[batch.row]  # (E, d)
+        first_term, baseline = _check_flags("first_term", first_term, n), _check_flags("baseline", baseline, n)
         R = self._R(batch, baseline)
         score = self.kappa * np.sin(batch.dev)  # (E, H, d)
         G = np.einsum("eh,ehd->ed", R, score)
@@ -732,9 +850,11 @@ class VonMisesBandit(BatchProblem):
         return _row_means(out, batch.starts, batch.sizes)
 
     def env_steps(self, batch):
+        self._check_batch(batch)
         return batch.sizes * self.horizon
 
     def mean_return(self, batch):
+        self._check_batch(batch)
         return _row_means(batch.returns, batch.starts, batch.sizes)
 
 
@@ -830,11 +950,18 @@ class Runs:
 
     def gaps(self, J_star: float) -> np.ndarray:
         r""":math:`J^\star - J(\theta_t)` at ``eval_points``, ``(B, P)`` (:math:`+\infty` after a divergence)."""
-        return float(J_star) - self.objective[:, self.eval_points]
+        return v.check_scalar("J_star", J_star) - self.objective[:, self.eval_points]
 
     def take(self, rows) -> "Runs":
         """The runs of ``rows`` (indices or a boolean mask), as a new :class:`Runs`."""
-        rows = np.arange(self.n_runs)[rows]
+        if isinstance(rows, np.ndarray) and rows.dtype.kind == "b":
+            if rows.shape != (self.n_runs,):
+                raise ValueError(f"rows must be a boolean mask of shape ({self.n_runs},), got {rows.shape}")
+            rows = np.flatnonzero(rows)
+        else:
+            rows = v.check_index_array("rows", np.atleast_1d(v.check_int_array("rows", rows, max_ndim=1)), self.n_runs)
+        if rows.size == 0:
+            raise ValueError("rows must select at least one run, got none")
         pick = lambda a: None if a is None else a[rows]
         return Runs([self.configs[i] for i in rows], self.thetas[rows], self.directions[rows],
                     self.direction_norm[rows], self.objective[rows], self.batch_return[rows],
@@ -852,10 +979,30 @@ class Runs:
 def _check_configs(configs, n_rows=None):
     if isinstance(configs, Config):
         configs = [configs] * (1 if n_rows is None else n_rows)
-    configs = list(configs)
-    if not configs or not all(isinstance(c, Config) for c in configs):
-        raise ValueError("configs must be a Config or a non-empty sequence of Config")
-    return configs
+    if not isinstance(configs, (list, tuple)) or not all(isinstance(c, Config) for c in configs):
+        raise v.ArgumentTypeError("configs must be a fisherlab.rl.convergence.Config or a list of them, "
+                                  f"got {v._describe(configs)}")
+    if not configs:
+        raise ValueError("configs must be a Config or a non-empty sequence of Config, got an empty one")
+    return list(configs)
+
+
+def _check_eval_points(eval_points, T: int) -> np.ndarray:
+    if eval_points is None:
+        return np.arange(T + 1)
+    points = np.unique(v.check_int_array("eval_points", eval_points, minimum=0, maximum=T, max_ndim=1))
+    if points.size == 0:
+        raise ValueError(f"eval_points must hold at least one iteration in [0, {T}], got none")
+    return points
+
+
+def _check_seeds(seeds) -> list:
+    if seeds is None or isinstance(seeds, (str, bytes, numbers.Number, np.generic)):
+        raise v.ArgumentTypeError(f"seeds must be a sequence of integers >= 0, got {v._describe(seeds)}")
+    seeds = [v.check_int("seeds", s, minimum=0) for s in seeds]
+    if not seeds:
+        raise ValueError("seeds must contain at least one integer")
+    return seeds
 
 
 def run_batch(problem: BatchProblem, theta0, n_iters: int, configs, *, rngs, eval_points=None,
@@ -887,26 +1034,23 @@ def run_batch(problem: BatchProblem, theta0, n_iters: int, configs, *, rngs, eva
     record : bool
         Keep :math:`\hat\theta_t` and :math:`v_t` (``Runs.theta_hat``, ``Runs.corrections``).
     """
-    if not isinstance(problem, BatchProblem):
-        raise ValueError(f"problem must be a BatchProblem, got {type(problem).__name__}")
+    v.check_instance("problem", problem, BatchProblem, "a BatchProblem (e.g. a FiniteMDPProblem)")
     T = v.check_int("n_iters", n_iters, minimum=1)
-    rngs = list(rngs)
+    if isinstance(rngs, np.random.Generator) or not isinstance(rngs, (list, tuple)):
+        raise v.ArgumentTypeError(f"rngs must be a list of numpy.random.Generator (one per row), got {v._describe(rngs)}")
     configs = _check_configs(configs, len(rngs))
     B = len(configs)
     if len(rngs) != B:
-        raise ValueError(f"rngs must have one generator per row ({B}), got {len(rngs)}")
-    for i, g in enumerate(rngs):
-        v.check_generator(f"rngs[{i}]", g)
+        raise ValueError(f"rngs must have one generator per row of configs ({B}), got {len(rngs)}")
+    rngs = _check_rngs(rngs, B)
+    record = v.check_bool("record", record)
     d = problem.dim
     theta0 = v.as_float_array("theta0", theta0)
     if theta0.shape == (d,):
         theta0 = np.broadcast_to(theta0, (B, d))
     elif theta0.shape != (B, d):
         raise ValueError(f"theta0 must have shape ({d},) or ({B}, {d}), got {theta0.shape}")
-    points = np.arange(T + 1) if eval_points is None else np.unique(np.asarray(eval_points, dtype=np.int64))
-    if points.size == 0 or points.min() < 0 or points.max() > T:
-        lo, hi = (points.min(), points.max()) if points.size else ("none", "none")
-        raise ValueError(f"eval_points must be integers in [0, {T}], got {lo}..{hi}")
+    points = _check_eval_points(eval_points, T)
 
     # per-row schedules and switches
     sched = [c.schedule(T) for c in configs]
@@ -1018,11 +1162,11 @@ def run_groups(problem: BatchProblem, theta0, n_iters: int, configs: dict, *, se
     seed alone. Returns a dict ``name -> Runs`` with one row per seed, in the order of ``seeds``.
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    seeds = [v.check_int("seed", s, minimum=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must contain at least one integer")
-    if not isinstance(configs, dict) or not configs:
-        raise ValueError("configs must be a non-empty dict name -> Config")
+    seeds = _check_seeds(seeds)
+    if not isinstance(configs, dict) or not all(isinstance(c, Config) for c in configs.values()):
+        raise v.ArgumentTypeError(f"configs must be a dict name -> fisherlab.rl.convergence.Config, got {v._describe(configs)}")
+    if not configs:
+        raise ValueError("configs must be a non-empty dict name -> Config, got {}")
     names = list(configs)
     rows = [configs[n] for n in names for _ in seeds]
     runs = run_batch(problem, theta0, n_iters, rows, rngs=[np.random.default_rng(s) for _ in names for s in seeds],
@@ -1061,11 +1205,12 @@ def run(sample: Callable, policy, theta0, n_iters: int, config: Config, *, rng: 
     """
     T = v.check_int("n_iters", n_iters, minimum=1)
     rng = v.check_generator("rng", rng)
-    if not isinstance(config, Config):
-        raise ValueError(f"config must be a Config, got {type(config).__name__}")
-    theta0 = policy.check_theta(theta0, "theta0")
+    v.check_instance("config", config, Config, "a fisherlab.rl.convergence.Config")
     problem = SampledProblem(sample, policy, evaluate)
-    points = eval_points if evaluate is not None else [0]
+    theta0 = policy.check_theta(theta0, "theta0")
+    points = _check_eval_points(eval_points, T)
+    if evaluate is None:
+        points = [0]
     runs = run_batch(problem, theta0, T, [config], rngs=[rng], eval_points=points)
     h = runs.history(0)
     if evaluate is None:
@@ -1080,24 +1225,38 @@ def run_seeds(sample: Callable, policy, theta0, n_iters: int, config: Config, *,
     ``seeds``: a sequence of integers (explicit, so every run can be repeated alone).
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    seeds = [v.check_int("seed", s, minimum=0) for s in seeds]
-    if not seeds:
-        raise ValueError("seeds must contain at least one integer")
+    seeds = _check_seeds(seeds)
     return [run(sample, policy, theta0, n_iters, config, rng=np.random.default_rng(s), evaluate=evaluate,
                 eval_points=eval_points) for s in seeds]
 
 
 # ==== statistics of many runs ======================================================================
+def _check_run_values(name: str, values, ndim: int, *, min_rows: int = 2) -> np.ndarray:
+    """Real values of runs (``ndim`` axes, at least ``min_rows`` runs): finite or ``+inf`` (a diverged run)."""
+    if values is None or isinstance(values, (str, bytes)) or np.asarray(values).dtype.kind not in "fiu":
+        raise v.ArgumentTypeError(f"{name} must be an array of real numbers (+inf for a diverged run), "
+                                  f"got {v._describe(values)}")
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim != ndim or x.shape[0] < min_rows:
+        shape = "1-D, shape (runs,)" if ndim == 1 else "2-D, shape (runs, points)"
+        raise ValueError(f"{name} must be {shape} with at least {min_rows} runs, got {x.shape}")
+    if np.any(np.isnan(x)) or np.any(x == -np.inf):
+        raise ValueError(f"{name} must be finite or +inf (a diverged run), got NaN or -inf")
+    return x
+
+
 def fit_slope(t, y) -> float:
     r"""Least-squares slope of :math:`\log y` against :math:`\log t` (all entries > 0 and finite).
 
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    t, y = v.as_float_array("t", t), np.asarray(y, dtype=np.float64)
-    if t.ndim != 1 or y.shape != t.shape or t.size < 2:
-        raise ValueError(f"t and y must be 1-D of the same length >= 2, got {t.shape} and {y.shape}")
-    if np.any(t <= 0) or np.any(~np.isfinite(y)) or np.any(y <= 0):
-        raise ValueError("t and y must be > 0 and finite (log-log fit)")
+    t, y = v.as_float_array("t", t), v.as_float_array("y", y)
+    if np.any(t <= 0) or np.any(y <= 0):
+        raise ValueError("t and y must be > 0 and finite (a log-log fit)")
+    if t.ndim != 1 or t.size < 2:
+        raise ValueError(f"t must be 1-D with at least 2 points, got shape {t.shape}")
+    if y.shape != t.shape:
+        raise ValueError(f"y must be 1-D of the same length as t {t.shape}, got {y.shape}")
     return float(np.polyfit(np.log(t), np.log(y), 1)[0])
 
 
@@ -1137,15 +1296,15 @@ def slope_interval(t, Y, *, rng: np.random.Generator, n_boot: int = 1000, level:
     are infinite; resamples whose median is infinite or not positive are dropped, and the
     interval is NaN if more than 5% are. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    t = v.as_float_array("t", t)
-    Y = np.asarray(Y, dtype=np.float64)
-    if t.ndim != 1 or t.size < 2 or np.any(t <= 0):
+    t = v.check_positive("t", t)
+    if t.ndim != 1 or t.size < 2:
         raise ValueError(f"t must be 1-D, > 0, with at least 2 points, got shape {t.shape}")
-    if Y.ndim != 2 or Y.shape[1] != t.size or Y.shape[0] < 2:
-        raise ValueError(f"Y must have shape (runs >= 2, {t.size}), got {Y.shape}")
+    Y = _check_run_values("Y", Y, 2)
+    if Y.shape[1] != t.size:
+        raise ValueError(f"Y must have shape (runs >= 2, {t.size}) to match t of shape {t.shape}, got {Y.shape}")
     rng = v.check_generator("rng", rng)
     n_boot = v.check_int("n_boot", n_boot, minimum=10)
-    level = float(v.check_probability("level", level))
+    level = v.check_probability("level", level, scalar=True)
     slope = _median_slope(t, Y)
     idx = rng.integers(0, Y.shape[0], size=(n_boot, Y.shape[0]))
     boots = np.array([_median_slope(t, Y[i]) for i in idx])
@@ -1163,12 +1322,10 @@ def median_interval(values, *, rng: np.random.Generator, n_boot: int = 2000, lev
     :math:`+\infty` entries (diverged runs) count as larger than every finite value.
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    x = np.asarray(values, dtype=np.float64)
-    if x.ndim != 1 or x.size < 2 or np.any(np.isnan(x)):
-        raise ValueError(f"values must be 1-D with at least 2 entries and no NaN, got shape {x.shape}")
+    x = _check_run_values("values", values, 1)
     rng = v.check_generator("rng", rng)
     n_boot = v.check_int("n_boot", n_boot, minimum=10)
-    level = float(v.check_probability("level", level))
+    level = v.check_probability("level", level, scalar=True)
     boots = np.median(x[rng.integers(0, x.size, size=(n_boot, x.size))], axis=1)
     low, high = np.quantile(boots, [(1 - level) / 2, (1 + level) / 2], method="inverted_cdf")
     return float(np.median(x)), float(low), float(high)
@@ -1180,15 +1337,12 @@ def median_ratio(a, b, *, rng: np.random.Generator, n_boot: int = 2000, level: f
 
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    for name, x in (("a", a), ("b", b)):
-        if x.ndim != 1 or x.size < 2 or np.any(np.isnan(x)):
-            raise ValueError(f"{name} must be 1-D with at least 2 entries and no NaN, got shape {x.shape}")
+    a, b = _check_run_values("a", a, 1), _check_run_values("b", b, 1)
     if np.median(b) <= 0:
-        raise ValueError("b must have a positive median")
+        raise ValueError(f"b must have a positive median, got {np.median(b):.4g}")
     rng = v.check_generator("rng", rng)
     n_boot = v.check_int("n_boot", n_boot, minimum=10)
-    level = float(v.check_probability("level", level))
+    level = v.check_probability("level", level, scalar=True)
     ma = np.median(a[rng.integers(0, a.size, size=(n_boot, a.size))], axis=1)
     mb = np.median(b[rng.integers(0, b.size, size=(n_boot, b.size))], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1220,25 +1374,33 @@ def fates(start_gap, end_gap, start_grad=None, end_grad=None, *, converged_below
 
     Returns an array of strings, shape ``(runs,)``. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    start = np.asarray(start_gap, dtype=np.float64)
-    end = np.asarray(end_gap, dtype=np.float64)
-    if start.shape != end.shape or start.ndim != 1:
-        raise ValueError(f"start_gap and end_gap must be 1-D of the same shape, got {start.shape} and {end.shape}")
-    if np.any(~np.isfinite(start)) or np.any(start <= 0):
-        raise ValueError("start_gap must be finite and > 0")
-    if np.any(np.isnan(end)):
-        raise ValueError("end_gap must not contain NaN")
-    frac = float(v.check_probability("converged_below", converged_below))
-    flat = float(v.check_probability("flat_below", flat_below))
+    start = v.as_float_array("start_gap", start_gap)
+    if np.any(start <= 0):
+        raise ValueError(f"start_gap must be finite and > 0, got {start[start <= 0].ravel()[0]!r}")
+    if start.ndim != 1 or start.size == 0:
+        raise ValueError(f"start_gap must have shape (runs,) with at least one run, got {start.shape}")
+    # a final gap is finite (it may be a rounding below 0) or +inf (a diverged run)
+    end = _check_run_values("end_gap", end_gap, 1, min_rows=1)
+    if end.shape != start.shape:
+        raise ValueError(f"end_gap must have the shape of start_gap {start.shape}, got {end.shape}")
+    frac = v.check_probability("converged_below", converged_below, scalar=True)
+    flat = v.check_probability("flat_below", flat_below, scalar=True)
     out = np.full(start.shape, "converging", dtype=object)
     far = end > frac * start
     out[far] = "slow"
     if (start_grad is None) != (end_grad is None):
         raise ValueError("start_grad and end_grad must be given together")
     if start_grad is not None:
-        g0, g1 = np.asarray(start_grad, dtype=np.float64), np.asarray(end_grad, dtype=np.float64)
-        if g0.shape != start.shape or g1.shape != start.shape:
-            raise ValueError(f"start_grad and end_grad must have shape {start.shape}, got {g0.shape} and {g1.shape}")
+        g0 = v.check_nonnegative("start_grad", start_grad)
+        # the final gradient of a diverged run (end_gap = +inf) is unknown: NaN is accepted there
+        g1 = _check_run_values("end_grad", np.where(np.isinf(end), 0.0, end_grad) if np.shape(end_grad) == end.shape
+                               and np.asarray(end_grad).dtype.kind in "fiu" else end_grad, 1, min_rows=1)
+        for name, g in (("start_grad", g0), ("end_grad", g1)):
+            if g.shape != start.shape:
+                raise ValueError(f"{name} must have the shape of start_gap {start.shape}, got {g.shape}")
+        if np.any(g1 < 0) or np.any(np.isinf(g1)):
+            raise ValueError("end_grad must be finite and >= 0 (NaN only for a diverged run)")
+        g1 = np.where(np.isinf(end), np.nan, g1)
         with np.errstate(invalid="ignore", divide="ignore"):
             plateau = (g1 / end) < flat * (g0 / start)
         out[far & plateau] = "trapped"
@@ -1265,7 +1427,7 @@ class Task:
 
     def config(self, method: str, lr: float, **kwargs) -> Config:
         """A :class:`Config` of ``method`` with this task's batch sizes."""
-        n, n_hess = self.batches[method]
+        n, n_hess = self.batches[v.check_choice("method", method, tuple(self.batches))]
         return Config(method=method, lr=lr, batch_size=n, hess_batch_size=n_hess, **kwargs)
 
 
@@ -1288,8 +1450,7 @@ def chapter_task(name: str, *, n_iters: int) -> Task:
 
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
-    if name not in TASKS:
-        raise ValueError(f"name must be one of {TASKS}, got {name!r}")
+    v.check_choice("name", name, TASKS)
     T = v.check_int("n_iters", n_iters, minimum=1)
     four = {"pg": (4, None), "n-pg-igt": (4, None), "harpg": (2, 2), "n-harpg": (2, 2)}
     if name == "finite":

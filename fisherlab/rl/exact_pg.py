@@ -34,12 +34,13 @@ Introduced in Chapter 6, "Why natural policy gradient converges".
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import _validate as v
-from .mdp import FiniteMDP
+from .mdp import FiniteMDP, check_mdp
 from .policies import LinearSoftmax, TabularSoftmax
 
 __all__ = [
@@ -72,29 +73,34 @@ __all__ = [
 
 # ---- validation and exact evaluation (no re-validation inside loops) -----------------------
 def _check_mdp(mdp) -> FiniteMDP:
-    if not isinstance(mdp, FiniteMDP):
-        raise ValueError(f"mdp must be a FiniteMDP, got {type(mdp).__name__}")
-    return mdp
+    return check_mdp(mdp)
 
 
-def _check_eta(eta, *, allow_inf: bool = False) -> float:
-    if allow_inf and isinstance(eta, (int, float, np.floating)) and eta == np.inf:
+def _check_eta(eta, *, allow_inf: bool = False, name: str = "eta") -> float:
+    if allow_inf and isinstance(eta, (numbers.Real, np.floating)) and not isinstance(eta, bool) and eta == np.inf:
         return np.inf
-    try:
-        eta = float(eta)
-    except (TypeError, ValueError):
-        raise ValueError(f"eta must be a number > 0, got {eta!r}") from None
-    if not np.isfinite(eta) or eta <= 0:
-        rng = "> 0 (or inf)" if allow_inf else "> 0 and finite"
-        raise ValueError(f"eta must be {rng}, got {eta!r}")
+    rng = "> 0 (or inf)" if allow_inf else "> 0 and finite"
+    if isinstance(eta, (numbers.Real, np.floating)) and not isinstance(eta, bool) and not np.isfinite(eta):
+        raise ValueError(f"{name} must be {rng}, got {eta!r}")
+    eta = v.check_scalar(name, eta)
+    if eta <= 0:
+        raise ValueError(f"{name} must be {rng}, got {eta!r}")
     return eta
 
 
 def _check_tau(tau, *, allow_zero: bool = False) -> float:
-    tau = float(v.as_float_array("tau", tau))
+    tau = v.check_scalar("tau", tau)
     if tau < 0 or (tau == 0 and not allow_zero):
         raise ValueError(f"tau must be {'>= 0' if allow_zero else '> 0'}, got {tau!r}")
     return tau
+
+
+def _check_run(run, algos: tuple, source: str):
+    """``run`` is an :class:`ExactRun` of one of ``algos`` (made by ``source``)."""
+    v.check_instance("run", run, ExactRun, f"an ExactRun of {source}")
+    if run.algo not in algos:
+        raise ValueError(f"run must be an ExactRun of {source}, got a run of {run.algo!r}")
+    return run
 
 
 def _check_logits(mdp: FiniteMDP, theta, name: str = "theta0") -> np.ndarray:
@@ -258,7 +264,7 @@ def npg_policy_update(mdp: FiniteMDP, pi, eta, *, atol: float = 1e-10) -> np.nda
     mdp = _check_mdp(mdp)
     pi = mdp.check_pi(pi)
     eta = _check_eta(eta, allow_inf=True)
-    atol = float(v.check_positive("atol", atol))
+    atol = v.check_positive("atol", atol, scalar=True)
     _, Q, _ = _evaluate(mdp, pi)
     adv = Q - (pi * Q).sum(axis=1, keepdims=True)
     if eta == np.inf:
@@ -326,9 +332,9 @@ def policy_iteration(mdp: FiniteMDP, pi0=None, *, max_iters: int = 1000, atol: f
     """
     mdp = _check_mdp(mdp)
     max_iters = v.check_int("max_iters", max_iters, minimum=1)
-    atol = float(v.check_positive("atol", atol))
+    atol = v.check_positive("atol", atol, scalar=True)
     S, A = mdp.n_states, mdp.n_actions
-    pi = np.full((S, A), 1.0 / A) if pi0 is None else mdp.check_pi(pi0).copy()
+    pi = np.full((S, A), 1.0 / A) if pi0 is None else v.check_policy_table("pi0", pi0, S, A).copy()
     pols, qs, obj = [], [], []
     for _ in range(max_iters + 1):
         V, Q, _ = _evaluate(mdp, pi)
@@ -376,13 +382,11 @@ def npg_bound(n_iters, *, eta: float, n_actions: int, gamma: float, reward_span:
 
     Introduced in Chapter 6, "Why natural policy gradient converges".
     """
-    T = v.as_float_array("n_iters", n_iters)
-    if np.any(T < 1) or np.any(T != np.round(T)):
-        raise ValueError("n_iters must be integers >= 1")
+    T = v.check_int_array("n_iters", n_iters, minimum=1).astype(np.float64)
     eta = _check_eta(eta)
     A = v.check_int("n_actions", n_actions, minimum=2)
-    gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-    span = float(v.check_positive("reward_span", reward_span))
+    gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+    span = v.check_positive("reward_span", reward_span, scalar=True)
     return np.log(A) / (eta * T) + span / ((1 - gamma) ** 2 * T)
 
 
@@ -408,7 +412,7 @@ def fisher_condition_bounds(mdp: FiniteMDP, log_pi) -> tuple[float, float]:
     mdp = _check_mdp(mdp)
     log_pi = v.check_shape("log_pi", v.as_float_array("log_pi", log_pi), (mdp.n_states, mdp.n_actions))
     pi = np.exp(log_pi)
-    mdp.check_pi(pi)
+    v.check_probability_vector("exp(log_pi)", pi)
     _, _, M = _evaluate(mdp, pi)
     d = _occupancy(mdp, M)
     on = reachable_states(mdp) & (d > 0)
@@ -469,7 +473,7 @@ def run_softmax_pg(mdp: FiniteMDP, *, lr: float, n_iters: int, theta0=None) -> E
     Introduced in Chapter 6, "Why natural policy gradient converges".
     """
     mdp = _check_mdp(mdp)
-    lr = float(v.check_positive("lr", lr))
+    lr = v.check_positive("lr", lr, scalar=True)
     T = v.check_int("n_iters", n_iters, minimum=0)
     theta = _check_logits(mdp, theta0)
     S, A = mdp.n_states, mdp.n_actions
@@ -505,7 +509,8 @@ def pg_lojasiewicz_bound(mdp: FiniteMDP, pi, pi_star) -> float:
     Introduced in Chapter 6, "Why natural policy gradient converges".
     """
     mdp = _check_mdp(mdp)
-    pi, pi_star = mdp.check_pi(pi), mdp.check_pi(pi_star)
+    pi = mdp.check_pi(pi)
+    pi_star = v.check_policy_table("pi_star", pi_star, mdp.n_states, mdp.n_actions)
     V, _, M = _evaluate(mdp, pi)
     V_star, _, M_star = _evaluate(mdp, pi_star)
     d, d_star = _occupancy(mdp, M), _occupancy(mdp, M_star)
@@ -547,9 +552,8 @@ def pg_rate_bound(mdp: FiniteMDP, run: ExactRun, pi_star) -> np.ndarray:
         If ``run`` is not a PG run or its step size exceeds :math:`1/L`.
     """
     mdp = _check_mdp(mdp)
-    if not isinstance(run, ExactRun) or run.algo != "pg":
-        raise ValueError("run must be an ExactRun of run_softmax_pg")
-    pi_star = mdp.check_pi(pi_star)
+    _check_run(run, ("pg",), "run_softmax_pg")
+    pi_star = v.check_policy_table("pi_star", pi_star, mdp.n_states, mdp.n_actions)
     L = pg_smoothness(mdp)
     if run.eta > 1.0 / L * (1 + 1e-12):
         raise ValueError(f"run.eta must be <= 1/L = {1 / L:.6g} for the bound, got {run.eta!r}")
@@ -591,6 +595,8 @@ def soft_values(mdp: FiniteMDP, pi, tau: float, *, log_pi=None) -> tuple[np.ndar
     tau = _check_tau(tau, allow_zero=True)
     if log_pi is not None:
         log_pi = v.check_shape("log_pi", v.as_float_array("log_pi", log_pi), pi.shape)
+        if not np.allclose(np.exp(log_pi), pi, rtol=1e-8, atol=1e-12):
+            raise ValueError("log_pi must be the logarithm of pi (exp(log_pi) = pi)")
     V, Q, _ = _evaluate(mdp, pi, extra_reward=tau * _entropy(pi, log_pi))
     return V, Q
 
@@ -615,7 +621,7 @@ def soft_value_iteration(mdp: FiniteMDP, tau: float, *, tol: float = 1e-12, max_
     """
     mdp = _check_mdp(mdp)
     tau = _check_tau(tau)
-    tol = float(v.check_positive("tol", tol))
+    tol = v.check_positive("tol", tol, scalar=True)
     max_iters = v.check_int("max_iters", max_iters, minimum=1)
     g = mdp.gamma
     Q = np.zeros((mdp.n_states, mdp.n_actions))
@@ -698,8 +704,7 @@ def entropy_npg_bound(mdp: FiniteMDP, run: ExactRun, q_star, tau: float) -> Entr
     """
     mdp = _check_mdp(mdp)
     tau = _check_tau(tau)
-    if not isinstance(run, ExactRun) or run.algo != "entropy-npg":
-        raise ValueError("run must be an ExactRun of run_entropy_npg")
+    _check_run(run, ("entropy-npg",), "run_entropy_npg")
     q_star = v.check_shape("q_star", v.as_float_array("q_star", q_star), (mdp.n_states, mdp.n_actions))
     eta, g = run.eta, mdp.gamma
     log_pi_star = _log_softmax(q_star / tau)
@@ -720,10 +725,15 @@ def feature_table(mdp: FiniteMDP, policy) -> np.ndarray:
     Introduced in Chapter 6, "Why natural policy gradient converges".
     """
     mdp = _check_mdp(mdp)
-    if not isinstance(policy, (LinearSoftmax, TabularSoftmax)):
-        raise ValueError(f"policy must be a LinearSoftmax or TabularSoftmax, got {type(policy).__name__}")
+    v.check_instance("policy", policy, (LinearSoftmax, TabularSoftmax),
+                     "a LinearSoftmax or TabularSoftmax (e.g. fisherlab.rl.TabularSoftmax(S, A))")
     if policy.n_actions != mdp.n_actions:
         raise ValueError(f"policy.n_actions must equal mdp.n_actions = {mdp.n_actions}, got {policy.n_actions}")
+    if isinstance(policy, TabularSoftmax) and policy.n_states != mdp.n_states:
+        raise ValueError(f"policy.n_states must equal mdp.n_states = {mdp.n_states}, got {policy.n_states}")
+    if isinstance(policy, LinearSoftmax) and (policy._x.table is None or policy._x.table.shape[0] != mdp.n_states):
+        raise ValueError(f"policy must have a feature table with one row per state ({mdp.n_states}), "
+                         f"got {None if policy._x.table is None else policy._x.table.shape[0]} rows")
     states = np.arange(mdp.n_states)
     return np.stack([policy.logits(e, states) for e in np.eye(policy.dim)], axis=-1)
 
@@ -752,8 +762,7 @@ def compatible_fit(mdp: FiniteMDP, policy, theta, *, target: str = "advantage",
     Introduced in Chapter 6, "Why natural policy gradient converges".
     """
     mdp = _check_mdp(mdp)
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    v.check_choice("target", target, TARGETS)
     damping = _check_damping(damping)
     phi = feature_table(mdp, policy)
     theta = policy.check_theta(theta)
@@ -761,10 +770,7 @@ def compatible_fit(mdp: FiniteMDP, policy, theta, *, target: str = "advantage",
 
 
 def _check_damping(damping) -> float:
-    damping = float(v.as_float_array("damping", damping))
-    if damping < 0:
-        raise ValueError(f"damping must be >= 0, got {damping!r}")
-    return damping
+    return v.check_nonnegative("damping", damping, scalar=True)
 
 
 def _fit(mdp, phi, theta, target, damping=0.0):
@@ -806,8 +812,7 @@ def run_linear_npg(mdp: FiniteMDP, policy, *, eta: float, n_iters: int, target: 
     mdp = _check_mdp(mdp)
     eta = _check_eta(eta)
     T = v.check_int("n_iters", n_iters, minimum=0)
-    if target not in TARGETS:
-        raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+    v.check_choice("target", target, TARGETS)
     damping = _check_damping(damping)
     phi = feature_table(mdp, policy)
     theta = policy.init_theta() if theta0 is None else policy.check_theta(theta0, "theta0").copy()
@@ -874,11 +879,10 @@ def npg_regret_bound(mdp: FiniteMDP, policy, run: ExactRun, pi_star) -> RegretBo
         An optimal policy table (e.g. from :func:`optimal_policy_value`).
     """
     mdp = _check_mdp(mdp)
-    if not isinstance(run, ExactRun) or run.algo not in ("linear-npg", "q-npg"):
-        raise ValueError("run must be an ExactRun of run_linear_npg")
+    _check_run(run, ("linear-npg", "q-npg"), "run_linear_npg")
     if run.n_iters < 1:
         raise ValueError("run must have n_iters >= 1")
-    pi_star = mdp.check_pi(pi_star)
+    pi_star = v.check_policy_table("pi_star", pi_star, mdp.n_states, mdp.n_actions)
     phi = feature_table(mdp, policy)
     if run.thetas.shape[1] != phi.shape[-1]:
         raise ValueError(f"policy.dim must equal the run's parameter dimension {run.thetas.shape[1]}, "

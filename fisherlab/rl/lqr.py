@@ -45,13 +45,14 @@ __all__ = ["LQR", "gain_to_theta", "theta_to_gain", "example_lqr"]
 def gain_to_theta(K) -> np.ndarray:
     r"""The policy parameter of the gain :math:`K` ``(m, n)``: ``theta = (-K.T).ravel()``, shape ``(n m,)``."""
     K = v.as_float_array("K", K)
-    if K.ndim != 2:
-        raise ValueError(f"K must have shape (m, n), got {K.shape}")
+    if K.ndim != 2 or K.size == 0:
+        raise ValueError(f"K must have shape (m, n) with m, n >= 1, got {K.shape}")
     return (-K.T).ravel()
 
 
 def theta_to_gain(theta, n: int, m: int) -> np.ndarray:
     r"""The gain :math:`K` ``(m, n)`` of a parameter ``theta`` ``(n m,)``."""
+    n, m = v.check_int("n", n, minimum=1), v.check_int("m", m, minimum=1)
     theta = v.check_shape("theta", v.as_float_array("theta", theta), (n * m,))
     return -theta.reshape(n, m).T
 
@@ -85,18 +86,27 @@ class LQR:
         self.A = v.check_square("A", A)
         n = self.A.shape[0]
         B = v.as_float_array("B", B)
-        if B.ndim != 2 or B.shape[0] != n:
-            raise ValueError(f"B must have shape ({n}, m), got {B.shape}")
+        if B.ndim != 2 or B.shape[0] != n or B.shape[1] == 0:
+            raise ValueError(f"B must have shape ({n}, m) with m >= 1, got {B.shape}")
         self.B = B
         m = B.shape[1]
         self.n, self.m = n, m
-        self.Q = v.check_shape("Q", v.check_symmetric_positive_definite("Q", Q), (n, n))
-        self.R = v.check_shape("R", v.check_symmetric_positive_definite("R", R), (m, m))
-        self.gamma = float(v.check_open_interval("gamma", gamma, 0.0, 1.0))
-        self.sigma = np.broadcast_to(v.check_positive("sigma", sigma), (m,)).copy()
+        self.Q = v.check_symmetric_positive_definite("Q", Q)
+        if self.Q.shape != (n, n):
+            raise ValueError(f"Q must have shape (n, n) = ({n}, {n}), as A, got {self.Q.shape}")
+        self.R = v.check_symmetric_positive_definite("R", R)
+        if self.R.shape != (m, m):
+            raise ValueError(f"R must have shape (m, m) = ({m}, {m}), m the columns of B, got {self.R.shape}")
+        self.gamma = v.check_open_interval("gamma", gamma, 0.0, 1.0, scalar=True)
+        sigma = v.check_positive("sigma", sigma)
+        if sigma.shape not in ((), (m,)):
+            raise ValueError(f"sigma must be a number or an array of shape (m,) = ({m},), got shape {sigma.shape}")
+        self.sigma = np.broadcast_to(sigma, (m,)).copy()
         self.Sigma0 = np.eye(n) if Sigma0 is None else v.check_shape(
             "Sigma0", v.check_symmetric_positive_definite("Sigma0", Sigma0), (n, n))
         W = np.zeros((n, n)) if W is None else v.check_shape("W", v.as_float_array("W", W), (n, n))
+        if np.any(np.abs(W - W.T) > 1e-10 * max(1.0, np.abs(W).max())):
+            raise ValueError(f"W must be symmetric, got max |W - W^T| = {np.abs(W - W.T).max():.3g}")
         if W.size and np.linalg.eigvalsh((W + W.T) / 2).min() < -1e-12:
             raise ValueError("W must be symmetric positive semidefinite")
         self.W = W

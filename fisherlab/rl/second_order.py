@@ -46,10 +46,23 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
+from .estimators import check_policy_episodes
 from .rollouts import Episodes
 
 __all__ = ["rewards_to_go", "gradient_estimate", "phi", "log_prob_gradient", "hessian_vector_estimate",
            "hessian_estimate"]
+
+
+def _check_traj(traj) -> Episodes:
+    return v.check_instance("traj", traj, Episodes, "an Episodes (from sample_episodes, sample_env or LQR.sample)")
+
+
+def _check_args(policy, traj, **flags):
+    """``traj`` is an Episodes, ``policy`` a fisherlab policy that accepts its states and actions,
+    and every flag ``True`` or ``False``."""
+    check_policy_episodes(policy, _check_traj(traj))
+    for name, flag in flags.items():
+        v.check_bool(name, flag)
 
 
 def rewards_to_go(traj: Episodes, *, baseline: bool = False) -> np.ndarray:
@@ -58,6 +71,8 @@ def rewards_to_go(traj: Episodes, *, baseline: bool = False) -> np.ndarray:
     ``baseline=True``: :math:`R_t - b_t` with the leave-one-out mean
     :math:`b_t^{(n)} = \frac{1}{N-1}\sum_{m\ne n}R_t^{(m)}` (0 when :math:`N = 1`); masked steps stay 0.
     """
+    _check_traj(traj)
+    v.check_bool("baseline", baseline)
     disc = traj.rewards * traj.discounts
     R = np.cumsum(disc[:, ::-1], axis=1)[:, ::-1] * traj.mask
     if baseline and R.shape[0] > 1:
@@ -68,6 +83,7 @@ def rewards_to_go(traj: Episodes, *, baseline: bool = False) -> np.ndarray:
 
 def _per_step(policy, theta, traj, fn, *args):
     """Apply ``policy.fn(theta, states, actions, *args)`` to every step; shape ``(N, H, ...)``."""
+    _check_args(policy, traj)
     states, actions = traj.flat()
     out = getattr(policy, fn)(theta, states, actions, *args)
     return out.reshape(traj.rewards.shape + out.shape[1:])
@@ -93,7 +109,10 @@ def phi(policy, theta, traj: Episodes) -> np.ndarray:
     A surrogate whose gradient is :math:`g` (the :math:`R_t` are held fixed).
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
-    return (rewards_to_go(traj) * _per_step(policy, theta, traj, "log_prob")).sum(axis=1)
+    log_pi = _per_step(policy, theta, traj, "log_prob")
+    with v.quiet():
+        out = (rewards_to_go(traj) * log_pi).sum(axis=1)
+    return v.check_result(out, "Phi", "theta and the rewards")
 
 
 def log_prob_gradient(policy, theta, traj: Episodes) -> np.ndarray:
@@ -130,6 +149,7 @@ def hessian_vector_estimate(policy, theta, traj: Episodes, vec, *, first_term: b
     baseline : bool
         Use :math:`R_t - b_t` (leave-one-out, :func:`rewards_to_go`) in both terms; still unbiased.
     """
+    _check_args(policy, traj, first_term=first_term, baseline=baseline)
     vec = policy.check_theta(vec, "vec")
     R = rewards_to_go(traj, baseline=baseline)  # (N, H)
     # the second-order part: grad^2 Phi v = sum_t R_t grad^2 log pi(a_t|s_t) v
@@ -150,6 +170,7 @@ def hessian_estimate(policy, theta, traj: Episodes, *, first_term: bool = True) 
     The twin of :func:`hessian_vector_estimate` (tests hold them together in float64).
     Introduced in Chapter 7, "Policy-gradient convergence I".
     """
+    _check_args(policy, traj, first_term=first_term)
     R = rewards_to_go(traj)
     states, actions = traj.flat()
     hess = policy.hessian_log_prob(theta, states, actions)

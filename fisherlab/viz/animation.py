@@ -13,14 +13,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import numbers
 import re
 
 import matplotlib.pyplot as plt
 from IPython.display import HTML
 from matplotlib._animation_data import DISPLAY_TEMPLATE, JS_INCLUDE, STYLE_INCLUDE
-from matplotlib.animation import FuncAnimation, _embedded_frames
+from matplotlib.animation import Animation, FuncAnimation, _embedded_frames
+from matplotlib.figure import Figure
 from PIL import Image
 
+from .. import _validate as v
 from .style import HIDPI
 
 __all__ = ["animate", "to_html"]
@@ -52,6 +55,17 @@ def _offline_player(html: str, alt: str, width: int | None = None) -> str:
     return re.sub(r'<img id="(_anim_img[0-9a-f]+)"', rf'<img id="\1" alt="{escaped}"{size}', html, count=1)
 
 
+MODES = ("loop", "once", "reflect")
+
+
+def _check_alt(alt):
+    if not isinstance(alt, str):
+        raise v.ArgumentTypeError(f"alt must be a non-empty description of the animation (a string), got {v._describe(alt)}")
+    if not alt.strip():
+        raise ValueError("alt must be a non-empty description of the animation")
+    return alt
+
+
 def to_html(anim: FuncAnimation, *, alt: str, default_mode: str = "loop") -> HTML:
     """Render ``anim`` as self-contained offline HTML and close its figure.
 
@@ -66,8 +80,9 @@ def to_html(anim: FuncAnimation, *, alt: str, default_mode: str = "loop") -> HTM
 
     Closing the figure keeps Jupyter from also showing a static copy of the last frame.
     """
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError("alt must be a non-empty description of the animation")
+    v.check_instance("anim", anim, Animation, "a matplotlib animation (e.g. a FuncAnimation)")
+    _check_alt(alt)
+    v.check_choice("default_mode", default_mode, MODES)
     html = anim.to_jshtml(default_mode=default_mode)
     plt.close(anim._fig)
     return HTML(_offline_player(html, alt))
@@ -103,12 +118,19 @@ def animate(fig, update, frames, *, alt: str, interval: int = 120, default_mode:
         Store each frame as a palette PNG with at most this many colours (2–256); line
         figures look the same and take about a quarter of the bytes. ``None`` keeps full colour.
     """
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError("alt must be a non-empty description of the animation")
-    if colors is not None and not (isinstance(colors, int) and 2 <= colors <= 256):
-        raise ValueError(f"colors must be an integer in [2, 256] or None, got {colors!r}")
-    if default_mode not in ("loop", "once", "reflect"):
-        raise ValueError(f"default_mode must be 'loop', 'once' or 'reflect', got {default_mode!r}")
+    v.check_instance("fig", fig, Figure, "a matplotlib Figure (e.g. from plt.subplots())")
+    v.check_callable("update", update, "frame -> None (redraws the figure)")
+    if frames is None or isinstance(frames, (str, bytes)) or not hasattr(frames, "__iter__"):
+        raise v.ArgumentTypeError(f"frames must be a sequence of frame values, got {v._describe(frames)}")
+    _check_alt(alt)
+    interval = v.check_int("interval", interval, minimum=1)
+    if colors is not None:
+        if isinstance(colors, bool) or not isinstance(colors, numbers.Integral):
+            raise v.ArgumentTypeError(f"colors must be an integer in [2, 256] or None, got {v._describe(colors)}")
+        if not 2 <= colors <= 256:
+            raise ValueError(f"colors must be an integer in [2, 256] or None, got {colors!r}")
+        colors = int(colors)
+    v.check_choice("default_mode", default_mode, MODES)
     encoded = []
     for frame in frames:
         update(frame)

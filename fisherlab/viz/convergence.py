@@ -13,7 +13,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import ACCENT, ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
+from .. import _validate as v
+from .style import (ACCENT, ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE, check_ax, check_dict,
+                    check_series, check_text)
 
 __all__ = ["METHOD_COLORS", "METHOD_LABELS", "FATE_COLORS", "estimates_vs_exact", "bounds_vs_measured",
            "lambda_min_curves", "gradient_domination", "gap_bands", "fate_bars", "interval_plot", "run_curves"]
@@ -27,7 +29,25 @@ FATE_COLORS = {"diverged": TRUTH, "worse than start": UNINFORMATIVE, "trapped": 
 
 
 def _ax(ax):
-    return plt.gca() if ax is None else ax
+    return plt.gca() if check_ax(ax) is None else ax
+
+
+def _pair(name: str, value, size: int):
+    """A tuple or list of ``size`` items (an entry of a dict argument)."""
+    if not isinstance(value, (tuple, list)) or len(value) != size:
+        raise v.ArgumentTypeError(f"{name} must be a tuple of {size} items, got {v._describe(value)}")
+    return value
+
+
+def _labels(name: str, value, n: int):
+    """``None`` or ``n`` strings."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, np.ndarray)):
+        raise v.ArgumentTypeError(f"{name} must be a sequence of {n} strings, got {v._describe(value)}")
+    if len(value) != n:
+        raise ValueError(f"{name} must hold {n} labels (one per value), got {len(value)}")
+    return list(value)
 
 
 def estimates_vs_exact(ax, exact, estimates, *, labels=None, title=None, ylabel="value"):
@@ -36,9 +56,15 @@ def estimates_vs_exact(ax, exact, estimates, *, labels=None, title=None, ylabel=
     ``exact`` ``(d,)``; ``estimates`` a dict ``name -> (mean (d,), stderr (d,))``, drawn side by
     side; ``labels`` names the coordinates. Introduced in Chapter 7.
     """
-    ax = _ax(ax)
-    exact = np.asarray(exact)
+    exact = check_series("exact", exact)
     d = exact.size
+    for name, entry in check_dict("estimates", estimates, what="name -> (mean, stderr)").items():
+        mean, se = _pair(f"estimates[{name!r}]", entry, 2)
+        check_series(f"estimates[{name!r}] mean", mean, n=d, n_of="exact")
+        check_series(f"estimates[{name!r}] stderr", se, n=d, nonneg=True, n_of="exact")
+    labels = _labels("labels", labels, d)
+    check_text("title", title), check_text("ylabel", ylabel, optional=False)
+    ax = _ax(ax)
     x = np.arange(d)
     k = len(estimates) + 1
     width = 0.8 / k
@@ -59,9 +85,13 @@ def estimates_vs_exact(ax, exact, estimates, *, labels=None, title=None, ylabel=
 def bounds_vs_measured(ax, names, bounds, measured, *, title=None):
     """Proposition-1-style bounds (grey) next to the measured worst cases (green), log scale,
     with the ratio bound/measured printed above each pair. Introduced in Chapter 7."""
+    if isinstance(names, (str, bytes)) or not isinstance(names, (list, tuple)):
+        raise v.ArgumentTypeError(f"names must be a list of strings, got {v._describe(names)}")
+    bounds = check_series("bounds", bounds, n=len(names), positive=True, n_of="names")
+    measured = check_series("measured", measured, n=len(names), positive=True, n_of="names")
+    check_text("title", title)
     ax = _ax(ax)
     x = np.arange(len(names))
-    bounds, measured = np.asarray(bounds, float), np.asarray(measured, float)
     ax.bar(x - 0.2, bounds, 0.4, color=NEUTRAL, label="bound (Proposition 1)")
     ax.bar(x + 0.2, measured, 0.4, color=ESTIMATE, label="measured (exact, worst over θ)")
     for xi, b, m in zip(x, bounds, measured):
@@ -78,6 +108,11 @@ def bounds_vs_measured(ax, names, bounds, measured, *, title=None):
 def lambda_min_curves(ax, curves, *, xlabel="iteration $t$", title=None):
     r"""Curves of :math:`\lambda_\min(F_\rho(\theta_t))` on a log axis; ``curves`` a dict
     ``label -> (t, values, color)``. Introduced in Chapter 7."""
+    for label, entry in check_dict("curves", curves, what="label -> (t, values, color)").items():
+        t, values, _ = _pair(f"curves[{label!r}]", entry, 3)
+        t = check_series(f"curves[{label!r}] t", t)
+        check_series(f"curves[{label!r}] values", values, n=t.size, positive=True, n_of="t")
+    check_text("xlabel", xlabel, optional=False), check_text("title", title)
     ax = _ax(ax)
     for label, (t, values, color) in curves.items():
         ax.plot(t, values, color=color, lw=2, label=label)
@@ -94,8 +129,13 @@ def gradient_domination(ax, gap, bound, *, labels=None, title=None):
     r"""Scatter of :math:`J^\star-J(\theta)` against the right-hand side of Lemma 2, with the
     diagonal: every point must lie below it. ``labels`` (optional) colour two groups.
     Introduced in Chapter 7."""
+    gap = check_series("gap", gap)  # (a gap may round to slightly below 0; only gaps > 0 are drawn)
+    if not np.any(gap > 0):
+        raise ValueError("gap must have at least one value > 0 (a logarithmic axis)")
+    bound = check_series("bound", bound, n=gap.size, positive=True, n_of="gap")
+    labels = _labels("labels", labels, gap.size)
+    check_text("title", title)
     ax = _ax(ax)
-    gap, bound = np.asarray(gap), np.asarray(bound)
     groups = np.zeros(len(gap), dtype=int) if labels is None else np.asarray(labels)
     names = {0: None} if labels is None else {g: g for g in np.unique(groups)}
     colors = (INFORMATIVE, UNINFORMATIVE)
@@ -132,11 +172,27 @@ def gap_bands(ax, t, gaps, *, fits=None, reference=None, title=None, xlabel="ite
     in the legend; ``reference`` a dict ``label -> slope`` of guide lines. Returns ``ax``.
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
+    t = check_series("t", t, nonneg=True)  # (t = 0 has no place on the log axis and is not drawn)
+    for name, Y in check_dict("gaps", gaps, what="name -> array (runs, points)").items():
+        # a diverged run has +inf gaps (NaN is read as +inf too); a gap may round below 0
+        check_series(f"gaps[{name!r}]", Y, n=t.size, ndim=2, nan=True, posinf=True, what="a diverged run", n_of="t")
+    fits = check_dict("fits", fits, optional=True, what="name -> SlopeFit")
+    for name, fit in fits.items():
+        if not all(hasattr(fit, a) for a in ("slope", "low", "high", "t", "intercept")):
+            raise v.ArgumentTypeError(f"fits[{name!r}] must be a SlopeFit (from slope_interval), got {v._describe(fit)}")
+    reference = check_dict("reference", reference, optional=True, what="label -> slope")
+    for label, slope in reference.items():
+        v.check_scalar(f"reference[{label!r}]", slope)
+    colors = check_dict("colors", colors, optional=True, what="name -> colour")
+    labels = check_dict("labels", labels, optional=True, what="name -> label")
+    if not isinstance(band, (tuple, list)) or len(band) != 2:
+        raise v.ArgumentTypeError(f"band must be a pair of quantiles (low, high), got {v._describe(band)}")
+    lo_q, hi_q = (v.check_closed_interval("band", q, 0.0, 1.0, scalar=True) for q in band)
+    if not lo_q < 0.5 < hi_q:
+        raise ValueError(f"band must be quantiles low < 0.5 < high around the median, got {tuple(band)}")
+    for name, text in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
+        check_text(name, text, optional=name == "title")
     ax = _ax(ax)
-    t = np.asarray(t, float)
-    fits = fits or {}
-    colors = colors or {}
-    labels = labels or {}
     top = 0.0
     bottom = np.inf
     for name, Y in gaps.items():
@@ -181,9 +237,21 @@ def fate_bars(ax, fates, *, order=None, title=None, labels=None):
     ``convergence.FATES`` reversed: converging first). Counts are written in the bars.
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
+    from ..rl.convergence import FATES
+
+    for name, f in check_dict("fates", fates, what="name -> array of fates").items():
+        f = np.asarray(f)
+        if f.ndim != 1 or f.size == 0 or not all(isinstance(x, str) and x in FATES for x in f.tolist()):
+            raise ValueError(f"fates[{name!r}] must be a 1-D array of fates {FATES} (from convergence.fates)")
+    if order is not None:
+        if isinstance(order, str) or not isinstance(order, (list, tuple)) or not order:
+            raise v.ArgumentTypeError(f"order must be a sequence of fates {FATES}, got {v._describe(order)}")
+        for fate in order:
+            v.check_choice("order", fate, FATES)
+    labels = check_dict("labels", labels, optional=True, what="name -> label")
+    check_text("title", title)
     ax = _ax(ax)
     order = order or ("converging", "slow", "trapped", "worse than start", "diverged")
-    labels = labels or {}
     names = list(fates)
     for i, name in enumerate(names):
         f = np.asarray(fates[name])
@@ -211,9 +279,19 @@ def interval_plot(ax, intervals, *, reference=None, xlabel="value", title=None, 
     :func:`fisherlab.rl.convergence.median_ratio`); ``reference`` draws a vertical line (1 for
     ratios). The values are written at the right edge. Introduced in Chapter 8, "Policy-gradient convergence II".
     """
+    log = v.check_bool("log", log)
+    for label, entry in check_dict("intervals", intervals, what="label -> (estimate, low, high)").items():
+        est, lo, hi = check_series(f"intervals[{label!r}]", _pair(f"intervals[{label!r}]", entry, 3), n=3,
+                                   positive=log)
+        if not lo <= est <= hi:
+            raise ValueError(f"intervals[{label!r}] must be (estimate, low, high) with low <= estimate <= high, "
+                             f"got {(float(est), float(lo), float(hi))}")
+    if reference is not None:
+        reference = v.check_positive("reference", reference, scalar=True) if log else v.check_scalar("reference", reference)
+    colors = check_dict("colors", colors, optional=True, what="label -> colour")
+    check_text("xlabel", xlabel, optional=False), check_text("title", title)
     ax = _ax(ax)
-    colors = colors or {}
-    values = np.array([v for v in intervals.values()], float)
+    values = np.array([x for x in intervals.values()], float)
     for i, (label, (est, lo, hi)) in enumerate(intervals.items()):
         color = colors.get(label, INFORMATIVE)
         ax.plot([lo, hi], [i, i], color=color, lw=3, alpha=0.6)
@@ -242,8 +320,20 @@ def run_curves(ax, t, curves, *, logx=True, logy=True, xlabel="iteration $t$", y
     run of each label carries the legend entry. ``hline`` draws a horizontal guide (e.g. 1).
     Introduced in Chapter 8, "Policy-gradient convergence II".
     """
+    logx, logy = v.check_bool("logx", logx), v.check_bool("logy", logy)
+    t = check_series("t", t, nonneg=logx)  # (t = 0 has no place on a log axis and is not drawn)
+    for label, entry in check_dict("curves", curves, what="label -> (values, color)").items():
+        values, _ = _pair(f"curves[{label!r}]", entry, 2)
+        # NaN marks the iterations after a run diverged; +inf a diverged value
+        Y = check_series(f"curves[{label!r}] values", values, ndim=(1, 2), nan=True, posinf=True,
+                         what="a diverged run")
+        if Y.shape[-1] > t.size:
+            raise ValueError(f"curves[{label!r}] values must have at most len(t) = {t.size} points, got {Y.shape[-1]}")
+    if hline is not None:
+        hline = v.check_scalar("hline", hline)
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        check_text(name, text, optional=name != "xlabel")
     ax = _ax(ax)
-    t = np.asarray(t, float)
     for label, (values, color) in curves.items():
         Y = np.atleast_2d(np.asarray(values, float))
         for k, y in enumerate(Y):

@@ -12,6 +12,8 @@ Introduced on the landing page of the course.
 from __future__ import annotations
 
 import json
+import numbers
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
+from .. import _validate as v
 from .style import ACCENT, ESTIMATE, INFORMATIVE
 
 __all__ = ["Chapter", "KEY_FORMULAS", "STRETCHES", "read_chapters", "chapter_path"]
@@ -32,6 +35,11 @@ class Chapter:
     number: int
     title: str
     formula: str = ""
+
+    def __post_init__(self):
+        v.check_int("number", self.number, minimum=1)
+        v.check_str("title", self.title)
+        v.check_str("formula", self.formula)
 
 
 #: The formula each chapter is about (matplotlib mathtext), by notebook file stem.
@@ -71,6 +79,8 @@ def read_chapters(folder) -> list[Chapter]:
         after a colon dropped: "TRPO: the natural policy gradient ..." becomes "TRPO"),
         formula from :data:`KEY_FORMULAS` (empty when the chapter has none there).
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise v.ArgumentTypeError(f"folder must be a path (a str or a pathlib.Path), got {v._describe(folder)}")
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"folder must be an existing directory, got {str(folder)!r}")
@@ -116,11 +126,20 @@ def chapter_path(chapters, *, per_row: int = 3, title: str | None = None):
     -------
     matplotlib.figure.Figure
     """
+    if chapters is None or isinstance(chapters, (str, bytes, Chapter)) or not hasattr(chapters, "__iter__"):
+        raise v.ArgumentTypeError(f"chapters must be a sequence of Chapter, got {v._describe(chapters)}")
     chapters = list(chapters)
+    for chapter in chapters:
+        v.check_instance("chapters", chapter, Chapter, "a sequence of Chapter (e.g. read_chapters('book'))")
     if not chapters:
         raise ValueError("chapters must hold at least one Chapter, got none")
-    if not isinstance(per_row, int) or per_row < 1:
+    if isinstance(per_row, bool) or not isinstance(per_row, numbers.Integral):
+        raise v.ArgumentTypeError(f"per_row must be an integer >= 1, got {v._describe(per_row)}")
+    if per_row < 1:
         raise ValueError(f"per_row must be an integer >= 1, got {per_row!r}")
+    per_row = int(per_row)
+    if title is not None:
+        v.check_str("title", title)
     n_rows = -(-len(chapters) // per_row)
     width, height, gap_x, gap_y = 2.5, 1.3, 0.7, 0.55
     fig, ax = plt.subplots(figsize=(9.0, 0.9 + 1.75 * n_rows))

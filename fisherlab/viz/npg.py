@@ -17,7 +17,9 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import ACCENT, ESTIMATE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
+from .. import _validate as v
+from .style import (ACCENT, ESTIMATE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, check_ax, check_axes, check_dict,
+                    check_series, check_text)
 
 __all__ = ["METHOD_STYLES", "measured_vs_bound", "method_curves", "direction_scatter", "greedy_limit",
            "plateau_lengths", "fisher_conditioning", "regularisation_bias"]
@@ -29,13 +31,31 @@ FLOOR = 1e-15
 
 
 def _ax(ax, figsize=(7.0, 4.0)):
-    if ax is None:
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
 def _positive(y, floor):
     return np.maximum(np.asarray(y, dtype=float), floor)
+
+
+def _series_dict(name: str, value, n: int | None, n_of: str, *, optional: bool = False, nonneg: bool = False):
+    """A dict ``label -> array (n,)`` of finite values (``n`` None: any length >= 1)."""
+    if optional and value is not None and isinstance(value, dict) and not value:
+        return {}
+    for label, y in check_dict(name, value, optional=optional, what="label -> array").items():
+        check_series(f"{name}[{label!r}]", y, n=n, nonneg=nonneg, n_of=n_of)
+    return value or {}
+
+
+def _texts(**texts):
+    for name, text in texts.items():
+        check_text(name, text, optional=False)
+
+
+def _flags(**flags):
+    return [v.check_bool(name, flag) for name, flag in flags.items()]
 
 
 def measured_vs_bound(x, measured: dict, bounds: dict, *, ax=None, xlabel: str = r"iteration $t$",
@@ -57,8 +77,22 @@ def measured_vs_bound(x, measured: dict, bounds: dict, *, ax=None, xlabel: str =
     floor : float
         Values below it are drawn at it on a logarithmic y axis.
     """
+    logx, logy, legend = _flags(logx=logx, logy=logy, legend=legend)
+    x = check_series("x", x, positive=logx)
+    _series_dict("measured", measured, x.size, "x")
+    if not isinstance(bounds, dict):
+        raise v.ArgumentTypeError(f"bounds must be a dict label -> array (or (x_b, b)), got {v._describe(bounds)}")
+    for label, b in bounds.items():
+        if isinstance(b, tuple):
+            if len(b) != 2:
+                raise ValueError(f"bounds[{label!r}] must be an array or a pair (x_b, b), got {len(b)} items")
+            xb = check_series(f"bounds[{label!r}] x_b", b[0], positive=logx)
+            check_series(f"bounds[{label!r}] b", b[1], n=xb.size, n_of="x_b")
+        else:
+            check_series(f"bounds[{label!r}]", b, n=x.size, n_of="x")
+    floor = v.check_positive("floor", floor, scalar=True)
+    _texts(xlabel=xlabel, ylabel=ylabel, title=title)
     ax = _ax(ax)
-    x = np.asarray(x, dtype=float)
     colours = {}
     for i, (label, y) in enumerate(measured.items()):
         colours[label] = PALETTE[i % len(PALETTE)]
@@ -108,6 +142,11 @@ def method_curves(curves: dict, *, ax=None, bounds: dict | None = None, title: s
     bounds : dict, optional
         ``{label: b}``: a bound for the curve of that label, dashed in its colour.
     """
+    logx, legend = _flags(logx=logx, legend=legend)
+    _series_dict("curves", curves, None, "")
+    _series_dict("bounds", bounds, None, "", optional=True)  # a label not in curves is drawn in TRUTH
+    floor = v.check_positive("floor", floor, scalar=True)
+    _texts(title=title, xlabel=xlabel, ylabel=ylabel)
     ax = _ax(ax)
     seen: dict[str, int] = {}
     styles = ("-", "-.", ":", (0, (5, 1)))
@@ -148,9 +187,11 @@ def direction_scatter(closed_form, natural, vanilla, *, axes=None):
     closed_form, natural, vanilla : arrays of shape (d,)
         :math:`F^+\nabla J` in closed form, the CG solution, and :math:`\nabla J`.
     """
-    if axes is None:
+    x = check_series("closed_form", closed_form)
+    check_series("natural", natural, n=x.size, n_of="closed_form")
+    check_series("vanilla", vanilla, n=x.size, n_of="closed_form")
+    if check_axes(axes, 2) is None:
         _, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-    x = np.asarray(closed_form, dtype=float)
     lim = np.array([x.min(), x.max()])
     axes[0].plot(lim, lim, color=NEUTRAL, lw=1, ls="--", label="identity")
     axes[0].plot(x, natural, "o", color=ESTIMATE, ms=5, mfc="none", label=r"CG: $F_\rho^+\nabla J$")
@@ -180,6 +221,9 @@ def greedy_limit(etas, distances: dict, *, ax=None,
         ``{mdp name: dist}``, ``dist`` of shape ``(n,)``:
         :math:`\max_{s,a}|\pi^+_\eta(a|s) - \pi^+_\infty(a|s)|`.
     """
+    etas = check_series("etas", etas, positive=True)
+    _series_dict("distances", distances, etas.size, "etas", nonneg=True)
+    _texts(title=title)
     ax = _ax(ax)
     for i, (label, dist) in enumerate(distances.items()):
         ax.plot(etas, _positive(dist, 1e-300), "o-", color=PALETTE[i % len(PALETTE)], lw=1.6, ms=4, label=label)
@@ -205,6 +249,19 @@ def plateau_lengths(ns, iterations: dict, *, budget: int | None = None, ax=None,
         ``{label: counts}``; a count of ``None`` (not reached within ``budget``) is drawn at
         ``budget`` with an upward triangle.
     """
+    ns = check_series("ns", ns)
+    for label, counts in check_dict("iterations", iterations, what="label -> counts").items():
+        if isinstance(counts, (str, bytes)) or not isinstance(counts, (list, tuple, np.ndarray)):
+            raise v.ArgumentTypeError(f"iterations[{label!r}] must be a sequence of counts (int or None), "
+                                      f"got {v._describe(counts)}")
+        if len(counts) != ns.size:
+            raise ValueError(f"iterations[{label!r}] must hold one count per entry of ns ({ns.size}), got {len(counts)}")
+        for c in counts:
+            if c is not None:
+                v.check_int(f"iterations[{label!r}]", c, minimum=0)
+    if budget is not None:
+        budget = v.check_int("budget", budget, minimum=1)
+    _texts(xlabel=xlabel, title=title)
     ax = _ax(ax)
     for label, counts in iterations.items():
         st = _style(label)
@@ -235,6 +292,14 @@ def fisher_conditioning(t, gap, log10_kappa_low, log10_kappa_high, *, ax=None, f
     -------
     (ax, ax_right)
     """
+    t = check_series("t", t)
+    check_series("gap", gap, n=t.size, n_of="t")
+    low = check_series("log10_kappa_low", log10_kappa_low, n=t.size, n_of="t")
+    high = check_series("log10_kappa_high", log10_kappa_high, n=t.size, n_of="t")
+    if np.any(low > high):
+        raise ValueError("log10_kappa_low must be <= log10_kappa_high at every t")
+    floor = v.check_positive("floor", floor, scalar=True)
+    _texts(title=title)
     ax = _ax(ax)
     ax.plot(t, _positive(gap, floor), color=ESTIMATE, lw=2, label=r"gap $V^\star(\rho) - V^{(t)}(\rho)$")
     ax.set_yscale("log")
@@ -266,6 +331,13 @@ def regularisation_bias(taus, bias: dict, bound, *, ax=None,
     bound : dict or array
         :math:`\tau\log|\mathcal A|/(1-\gamma)`: one array for all, or one per name (dashed, same colour).
     """
+    taus = check_series("taus", taus, positive=True)
+    _series_dict("bias", bias, taus.size, "taus")
+    if isinstance(bound, dict):
+        _series_dict("bound", bound, taus.size, "taus")
+    else:
+        check_series("bound", bound, n=taus.size, n_of="taus")
+    _texts(title=title)
     ax = _ax(ax)
     for i, (label, b) in enumerate(bias.items()):
         c = PALETTE[i % len(PALETTE)]

@@ -14,9 +14,12 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import _validate as v
 from ..divergences import kl_constrained_step
+from ..linalg import CGResult
 from ..models import GaussianMLE
-from .style import ACCENT, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
+from .style import (ACCENT, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, check_ax, check_axes, check_dict,
+                    check_series, check_text)
 
 __all__ = [
     "GD_COLOR",
@@ -31,6 +34,22 @@ __all__ = [
     "cg_iteration_spread",
     "kfac_comparison",
 ]
+
+def _model(name: str, model, parameterisation: str | None = None) -> GaussianMLE:
+    v.check_instance(name, model, GaussianMLE, "a GaussianMLE (e.g. fisherlab.models.GaussianMLE(x, 'mu_sigma'))")
+    if parameterisation is not None and model.parameterisation != parameterisation:
+        raise ValueError(f"{name} must use parameterisation={parameterisation!r}, got {model.parameterisation!r}")
+    return model
+
+
+def _window(name: str, value) -> tuple[float, float]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, np.ndarray)) or len(value) != 2:
+        raise v.ArgumentTypeError(f"{name} must be a pair (low, high), got {v._describe(value)}")
+    low, high = (v.check_scalar(name, x) for x in value)
+    if not low < high:
+        raise ValueError(f"{name} must be a pair with low < high, got {(low, high)}")
+    return low, high
+
 
 GD_COLOR = UNINFORMATIVE
 NGD_COLOR = INFORMATIVE
@@ -76,9 +95,15 @@ def metric_balls(model: GaussianMLE, theta, *, radius: float, ax=None, span: flo
     tuple of two ndarrays of shape (2,)
         The Euclidean and the natural steepest steps.
     """
-    if ax is None:
+    model = _model("model", model)
+    theta = check_series("theta", theta, n=2, n_of="the model's parameters")
+    if model.parameterisation != "mu_log_sigma" and theta[1] <= 0:
+        raise ValueError(f"theta must have sigma > 0 in parameterisation {model.parameterisation!r}, got {theta[1]!r}")
+    radius = v.check_positive("radius", radius, scalar=True)
+    span = v.check_positive("span", span, scalar=True)
+    check_text("title", title)
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=(6.0, 5.0))
-    theta = np.asarray(theta, dtype=float)
     g, F = model.grad(theta), model.fisher_exact(theta)
     step_e = kl_constrained_step(-g, np.eye(2), radius)
     step_n = kl_constrained_step(-g, F, radius)
@@ -128,7 +153,21 @@ def invariance_paths(reference: GaussianMLE, paths: dict, *, axes=None, mle=None
         The minimiser, marked with a star.
 
     """
-    if axes is None:
+    reference = _model("reference", reference)
+    check_dict("paths", paths, what='{"gd": {name: path}, "ngd": {name: path}}')
+    if set(paths) != {"gd", "ngd"}:
+        raise ValueError(f"paths must have the keys 'gd' and 'ngd', got {sorted(map(str, paths))}")
+    for method, d in paths.items():
+        for name, path in check_dict(f"paths[{method!r}]", d, what="name -> path (n, 2)").items():
+            if name not in GaussianMLE._TEX:
+                raise ValueError(f"paths[{method!r}] must be keyed by parameterisations {tuple(GaussianMLE._TEX)}, "
+                                 f"got {name!r}")
+            path = check_series(f"paths[{method!r}][{name!r}]", path, ndim=2, n=2, n_of="(mu, sigma)")
+            if np.any(path[:, 1] <= 0):
+                raise ValueError(f"paths[{method!r}][{name!r}] must have sigma > 0 in its second column")
+    if mle is not None:
+        check_series("mle", mle, n=2, n_of="(mu, sigma)")
+    if check_axes(axes, 2) is None:
         _, axes = plt.subplots(1, 2, figsize=(9.5, 4.2), sharex=True, sharey=True)
     allpts = np.concatenate([p for d in paths.values() for p in d.values()])
     lo, hi = allpts.min(0), allpts.max(0)
@@ -170,7 +209,15 @@ def convergence_curves(curves: dict, loss_star: float, *, ax=None):
         :math:`L^\star`, the minimum.
 
     """
-    if ax is None:
+    loss_star = v.check_scalar("loss_star", loss_star)
+    for kappa, runs in check_dict("curves", curves, what='kappa -> {"gd": losses, "ngd": losses}').items():
+        v.check_scalar("curves", kappa)  # the keys are condition numbers, shown with :g
+        runs = check_dict(f"curves[{kappa!r}]", runs, what='{"gd": losses, "ngd": losses}')
+        for method in ("gd", "ngd"):
+            if method not in runs:
+                raise ValueError(f"curves[{kappa!r}] must have the keys 'gd' and 'ngd', got {sorted(map(str, runs))}")
+            check_series(f"curves[{kappa!r}][{method!r}]", runs[method])
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=(7.0, 4.2))
     floor = 1e-13
     for (kappa, runs), shade in zip(curves.items(), np.linspace(1.0, 0.35, len(curves))):
@@ -214,6 +261,16 @@ def direction_fields(models: dict, *, mu_range, log_sigma_range, damping: float 
     methods = (("gd", "GD: $-\\nabla L$", GD_COLOR),
                ("exact", "NGD, Fisher: $-F^{-1}\\nabla L$", NGD_COLOR),
                ("empirical", "NGD, empirical Fisher: $-\\tilde F^{-1}\\nabla L$", EMPIRICAL_COLOR))
+    for title, model in check_dict("models", models, what="row title -> GaussianMLE").items():
+        _model(f"models[{title!r}]", model, "mu_log_sigma")
+    mu_range, log_sigma_range = _window("mu_range", mu_range), _window("log_sigma_range", log_sigma_range)
+    damping = v.check_nonnegative("damping", damping, scalar=True)
+    n_grid = v.check_int("n_grid", n_grid, minimum=2)
+    if axes is not None:
+        arr = np.asarray(axes, dtype=object)
+        if arr.shape != (len(models), 3):
+            raise ValueError(f"axes must be an array of Axes of shape ({len(models)}, 3), got shape {arr.shape}")
+        check_axes(arr, arr.size)
     if axes is None:
         _, axes = plt.subplots(len(models), 3, figsize=(10.5, 3.4 * len(models)), sharex=True, sharey=True,
                                squeeze=False)
@@ -261,9 +318,13 @@ def cost_scaling(dims, times: dict, *, ax=None, slopes: dict | None = None):
         ``{label: fitted log-log slope}``, shown in the legend.
 
     """
-    if ax is None:
+    dims = check_series("dims", dims, positive=True)
+    for label, t in check_dict("times", times, what="label -> seconds (k,)").items():
+        check_series(f"times[{label!r}]", t, n=dims.size, positive=True, n_of="dims")
+    for label, slope in check_dict("slopes", slopes, optional=True, what="label -> slope").items():
+        v.check_scalar(f"slopes[{label!r}]", slope)
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=(6.0, 4.2))
-    dims = np.asarray(dims, dtype=float)
     for (label, t), color, marker in zip(times.items(), (GD_COLOR, NGD_COLOR, PALETTE[2]), ("o", "s", "^")):
         extra = f" (slope {slopes[label]:.2f})" if slopes and label in slopes else ""
         ax.loglog(dims, t, marker=marker, color=color, lw=1.8, label=label + extra)
@@ -292,7 +353,13 @@ def cg_residuals(results: dict, *, ax=None, tol: float | None = None):
         The stopping tolerance, drawn as a horizontal line.
 
     """
-    if ax is None:
+    for label, res in check_dict("results", results, what="label -> CGResult").items():
+        v.check_instance(f"results[{label!r}]", res, CGResult, "a CGResult (from fisherlab.linalg.cg)")
+        if res.residual_norms.size == 0 or not res.residual_norms[0] > 0:
+            raise ValueError(f"results[{label!r}] must start from a nonzero residual ||b|| > 0")
+    if tol is not None:
+        tol = v.check_positive("tol", tol, scalar=True)
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=(6.0, 4.2))
     for (label, res), color in zip(results.items(), PALETTE):
         rel = res.residual_norms / res.residual_norms[0]
@@ -320,10 +387,18 @@ def cg_iteration_spread(counts: dict, claimed: dict, *, ax=None):
     claimed : dict
         ``{damping: (low, high)}``, the claimed range of each count (drawn as a band).
     """
+    check_dict("counts", counts, what="damping -> iteration counts")
+    check_dict("claimed", claimed, what="damping -> (low, high)")
     if set(counts) != set(claimed):
         raise ValueError(f"counts and claimed must have the same dampings, got {sorted(counts)} "
                          f"and {sorted(claimed)}")
-    if ax is None:
+    for lam in counts:
+        v.check_nonnegative("counts", lam, scalar=True)  # the keys are dampings, shown with :g
+        check_series(f"counts[{lam!r}]", counts[lam], positive=True)
+        low, high = _window(f"claimed[{lam!r}]", claimed[lam])
+        if low <= 0:
+            raise ValueError(f"claimed[{lam!r}] must be a range of counts > 0 (a log axis), got {(low, high)}")
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=(4.2, 4.2))
     jitter = np.random.default_rng(0)  # horizontal jitter of the dots only
     for i, (lam, values) in enumerate(counts.items()):
@@ -352,9 +427,14 @@ def kfac_comparison(fisher, kfac, *, axes=None):
     fisher, kfac : arrays of shape (d, d)
 
     """
-    if axes is None:
+    fisher = v.check_square("fisher", fisher)
+    kfac = v.check_square("kfac", kfac)
+    if kfac.shape != fisher.shape:
+        raise ValueError(f"kfac must have the shape of fisher {fisher.shape}, got {kfac.shape}")
+    if not np.any(fisher):
+        raise ValueError("fisher must not be zero (the difference is shown relative to it)")
+    if check_axes(axes, 3) is None:
         _, axes = plt.subplots(1, 3, figsize=(10.5, 3.4))
-    fisher, kfac = np.asarray(fisher), np.asarray(kfac)
     vmax = max(np.abs(fisher).max(), np.abs(kfac).max())
     rel = np.linalg.norm(kfac - fisher) / np.linalg.norm(fisher)
     panels = ((fisher, "exact Fisher $F$"), (kfac, r"K-FAC $A \otimes G$"),

@@ -15,6 +15,9 @@ import base64
 import io
 
 import matplotlib as mpl
+import numpy as np
+
+from .. import _validate as v
 
 __all__ = [
     "INFORMATIVE", "UNINFORMATIVE", "TRUTH", "ESTIMATE", "NEUTRAL", "ACCENT", "PALETTE", "HIDPI",
@@ -65,7 +68,10 @@ def figure_png(fig) -> tuple[str, dict] | None:
     display it. Returns ``(base64 PNG, metadata)``, or None for a figure with nothing drawn.
     """
     from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
     from PIL import Image
+
+    v.check_instance("fig", fig, Figure, "a matplotlib Figure")
 
     png = print_figure(fig, fmt="png", base64=False, dpi=HIDPI * fig.dpi)
     if not png:
@@ -103,3 +109,67 @@ def use_style() -> None:
         for mime in ("image/svg+xml", "image/jpeg", "application/pdf"):
             formatters[mime].pop(Figure, None)
         formatters["image/png"].for_type(Figure, figure_png)
+
+
+# ---- argument checks shared by the figures (a clear error before anything is drawn) -------------
+def check_ax(ax, name: str = "ax", *, optional: bool = True):
+    """``ax`` is a matplotlib ``Axes`` (``None`` allowed when ``optional``: the figure makes one)."""
+    from matplotlib.axes import Axes
+
+    if ax is None and optional:
+        return None
+    return v.check_instance(name, ax, Axes, "a matplotlib Axes (e.g. from plt.subplots())"
+                            + (" or None" if optional else ""))
+
+
+def check_axes(axes, n: int, name: str = "axes"):
+    """``None`` or a sequence of ``n`` matplotlib ``Axes``."""
+    if axes is None:
+        return None
+    if isinstance(axes, np.ndarray):
+        axes = list(axes.ravel())
+    if not isinstance(axes, (list, tuple)):
+        raise v.ArgumentTypeError(f"{name} must be None or a sequence of {n} matplotlib Axes, got {v._describe(axes)}")
+    if len(axes) != n:
+        raise ValueError(f"{name} must hold {n} matplotlib Axes, got {len(axes)}")
+    for i, ax in enumerate(axes):
+        check_ax(ax, f"{name}[{i}]", optional=False)
+    return axes
+
+
+def check_series(name: str, value, *, n: int | None = None, ndim=1, positive: bool = False,
+                 nonneg: bool = False, nan: bool = False, posinf: bool = False, what: str = "",
+                 n_of: str = "") -> np.ndarray:
+    """Data to draw: real numbers with ``ndim`` axes (an int or a tuple of allowed ones), at least
+    one value, the last axis of length ``n`` when given; NaN or +inf only where allowed."""
+    arr = v.check_real_array(name, value, nan=nan, posinf=posinf, what=what)
+    dims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if arr.ndim not in dims or arr.size == 0:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes and at least one value, "
+                         f"got shape {arr.shape}")
+    if n is not None and arr.shape[-1] != n:
+        raise ValueError(f"{name} must have length {n} along its last axis (one value per entry of "
+                         f"{n_of or 'the points'}), got shape {arr.shape}")
+    if positive and np.any(arr[~np.isnan(arr)] <= 0):
+        raise ValueError(f"{name} must be > 0 (a logarithmic axis), got {arr[arr <= 0].ravel()[0]!r}")
+    if nonneg and np.any(arr[~np.isnan(arr)] < 0):
+        raise ValueError(f"{name} must be >= 0, got {arr[arr < 0].ravel()[0]!r}")
+    return arr
+
+
+def check_dict(name: str, value, *, optional: bool = False, what: str = "") -> dict:
+    """A non-empty dict (``{}`` when ``optional`` and ``None``)."""
+    if value is None and optional:
+        return {}
+    if not isinstance(value, dict):
+        raise v.ArgumentTypeError(f"{name} must be a dict{' ' + what if what else ''}, got {v._describe(value)}")
+    if not value and not optional:
+        raise ValueError(f"{name} must hold at least one entry, got an empty dict")
+    return value
+
+
+def check_text(name: str, value, *, optional: bool = True):
+    """A string for a title or a label (``None`` allowed when ``optional``)."""
+    if value is None and optional:
+        return None
+    return v.check_str(name, value)
