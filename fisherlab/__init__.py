@@ -5,6 +5,9 @@ the ones above it; plotting lives apart in :mod:`fisherlab.viz`, which no math m
 
 ``_validate`` → ``families`` → ``estimators`` → ``divergences`` → ``linalg`` → ``optim`` → ``rl``
 
+beside them ``asymptotics`` (large-sample inference: Wald intervals, the sandwich, Jeffreys' prior)
+and ``geometry`` (the Fisher–Rao metric of the normal family), both over ``families``.
+
 Randomness enters only through explicit ``numpy.random.Generator`` arguments.
 """
 
@@ -20,7 +23,7 @@ __version__ = "0.1.0"
 
 # Heavier or optional sub-packages load on first use: `fl.viz` needs matplotlib, `fl.rl`
 # needs gymnasium for its CartPole adapter.
-_LAZY = ("viz", "rl", "divergences", "linalg", "optim", "models")
+_LAZY = ("viz", "rl", "divergences", "linalg", "optim", "models", "asymptotics", "geometry")
 
 
 def __getattr__(name):

@@ -11,6 +11,7 @@ from . import convergence
 from . import course
 from . import rl
 from . import offline
+from . import classics
 from .animation import animate, to_html
 from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, use_style
 
