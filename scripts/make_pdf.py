@@ -55,8 +55,8 @@ WAIT_FOR_MATH = """async () => {
 }"""
 
 
-def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """The pages of the table of contents in reading order, as paths of the built site."""
+def toc_docnames(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every document the table of contents lists, in reading order (root first)."""
     toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
     names = [toc["root"]]
 
@@ -65,10 +65,18 @@ def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
             if "file" in entry:
                 names.append(entry["file"])
             walk(entry.get("sections"))
+            walk(entry.get("chapters"))
 
     for part in toc.get("parts") or []:
         walk(part.get("chapters"))
-    return [re.sub(r"\.(md|ipynb)$", "", name) + ".html" for name in names]
+    walk(toc.get("chapters"))
+    walk(toc.get("sections"))
+    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
+
+
+def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
+    """The pages of the table of contents in reading order, as paths of the built site."""
+    return [f"{name}.html" for name in toc_docnames(toc_file)]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -24,6 +24,7 @@ import functools
 import io
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -36,6 +37,9 @@ import yaml
 from find_browser import BrowserNotFound, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from make_pdf import toc_docnames, toc_pages  # noqa: E402  (the PDF's reading order is the suite's)
+
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "_build" / "html")).resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 CHROMIUM_ARGS = [
@@ -57,30 +61,6 @@ NOT_PAGES = ("_static", "_sources", "_images", "_downloads")
 
 
 # --------------------------------------------------------------------------- the page list
-
-
-def toc_docnames(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
-    """Every document the table of contents lists, in reading order (root first)."""
-    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("sections"))
-            walk(entry.get("chapters"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    walk(toc.get("sections"))
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in names]
-
-
-def toc_pages() -> list[str]:
-    """The HTML page of each entry of ``_toc.yml``, relative to the site root."""
-    return [f"{name}.html" for name in toc_docnames()]
 
 
 def built_pages(site: Path = SITE) -> list[str]:
