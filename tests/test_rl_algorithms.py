@@ -173,3 +173,18 @@ def test_progress_bar_runs(river, capsys):
     mdp, pol = river
     h = alg.run_exact(mdp, pol, pol.init_theta(), n_iters=3, config=alg.Config(), progress=True)
     assert h.returns.shape == (4,)
+
+
+def test_config_defaults_are_the_documented_ones():
+    """The defaults are part of the API (Chapter 5 and the benchmarks quote them): TRPO's are
+    Spinning Up's (delta, damping, CG and backtracking, gamma, lambda); PPO clips at 0.2 as
+    Schulman et al. (2017) do."""
+    import dataclasses
+
+    defaults = {f.name: f.default for f in dataclasses.fields(alg.Config)}
+    assert defaults == {
+        "algo": "trpo", "delta": 0.01, "lr": 0.1, "damping": 0.1, "precondition": True,
+        "cg_iters": 10, "backtrack_coeff": 0.8, "backtrack_iters": 10, "gamma": 0.99, "lam": 0.97,
+        "num_envs": 16, "n_steps": 128, "normalize_advantages": True, "clip_ratio": 0.2,
+        "epochs": 10, "n_minibatches": 4, "target_kl": None,
+    }
