@@ -1646,6 +1646,71 @@ case("fisherlab.viz.rl.line_search_stats",
      backtrack_iters=integer(1), ax=AX, title=STR)
 
 
+from fisherlab.viz import classics as vcls  # noqa: E402
+
+
+def _panel():
+    return {"values": np.array([-1.0, 0.2, 0.5, 9.0]), "variance": 1.0, "title": "x", "label": "N(0, 1)"}
+
+
+case("fisherlab.viz.classics.mle_histograms",
+     lambda: (vcls.mle_histograms, {"axes": plt.subplots(1, 2, figsize=(3, 2))[1], "panels": [_panel(), _panel()],
+                                    "half_width": 3.0, "bins": 5}),
+     axes=custom(("None", None), ("one Axes for two panels", [_axes()]), ("a string", "ax")),
+     panels=custom(("None", None), ("an empty list", []), ("a list of ints", [1]), ("a panel without variance", [{"values": np.ones(2), "title": "x"}]),
+                   ("a NaN value", [dict(_panel(), values=np.array([np.nan, 1.0]))]),
+                   ("a variance of 0", [dict(_panel(), variance=0.0)]), ("an int title", [dict(_panel(), title=3)])),
+     half_width=pos("scalar", big=False), bins=integer(1))
+case("fisherlab.viz.classics.conditional_variance",
+     lambda: (vcls.conditional_variance, {"ax": _axes(), "ratio": np.array([0.5, 1.0, 1.5]), "n_var": np.array([2.0, 1.0, 0.7]),
+                                          "n_var_err": np.array([0.1, 0.1, 0.1]), "n_inv_observed": np.array([2.0, 1.0, 0.7]),
+                                          "expected": 1.0}),
+     ax=AX_REQUIRED, ratio=_data("free", extra=(("2-D", np.ones((1, 3))),)), n_var=_data(), n_var_err=Arg("nonneg", shape="fixed", big=False),
+     n_inv_observed=_data(), expected=pos("scalar", big=False))
+case("fisherlab.viz.classics.coverage_curves",
+     lambda: (vcls.coverage_curves, {"ax": _axes(), "p_grid": np.array([0.01, 0.1, 0.5]),
+                                     "curves": {"Wald": (np.array([0.5, 0.9, 0.95]), "C0")}, "level": 0.95,
+                                     "points": {"sim": (np.array([0.1]), np.array([0.9]), np.array([0.01]), "C1")}}),
+     ax=AX_REQUIRED, p_grid=_data_pos("free", extra=(("2-D", np.ones((1, 3))),)),
+     curves=_dict_of("Wald", (np.ones(3), "C0"), ("of one array", np.ones(3)), ("with 2 values for 3", (np.ones(2), "C0")),
+                     ("with a coverage 1.5", (np.array([0.5, 1.5, 0.9]), "C0")), ("with a NaN", (np.array([0.5, np.nan, 0.9]), "C0"))),
+     level=prob("scalar", big=False),
+     points=custom(("a list", [1.0]), ("an entry of two items", {"s": (np.ones(1), np.ones(1))}),
+                   ("a negative standard error", {"s": (np.ones(1) * 0.1, np.ones(1) * 0.9, -np.ones(1), "C1")}),
+                   ("p = 0 on a log axis", {"s": (np.zeros(1), np.ones(1) * 0.9, np.ones(1) * 0.01, "C1")}), optional=True))
+_PHI = np.linspace(-3.0, 3.0, 4)
+case("fisherlab.viz.classics.jeffreys_panels",
+     lambda: (vcls.jeffreys_panels, {"axes": plt.subplots(1, 2, figsize=(3, 2))[1], "p_samples": np.array([0.1, 0.5, 0.95]),
+                                     "p_grid": np.array([0.1, 0.5, 0.9]), "density_p": np.array([1.0, 0.6, 1.0]),
+                                     "phi_grid": _PHI, "density_phi": np.full(4, 0.2), "flat_phi": np.full(4, 0.1)}),
+     axes=custom(("None", None), ("one Axes", [_axes()]), ("a string", "ax")),
+     p_samples=_data("free", extra=(("p = 1", np.array([0.5, 1.0])), ("p = 0", np.array([0.0, 0.5])))),
+     p_grid=_data("free"), density_p=_data(extra=(("negative", np.array([1.0, -0.6, 1.0])),)),
+     phi_grid=_data("free", extra=(("decreasing", _PHI[::-1]), ("one value", np.zeros(1)))),
+     density_phi=_data(), flat_phi=_data())
+case("fisherlab.viz.classics.nuisance_ellipses",
+     lambda: (vcls.nuisance_ellipses, {"ax": _axes(), "F": _COV, "estimates": _S2, "radius": 2.0}),
+     ax=AX_REQUIRED, F=Arg("spd", extra=(("3 x 3", np.eye(3)),)), estimates=_data("last"), radius=pos("scalar", big=False))
+_GEO = np.array([[0.0, 1.0], [0.5, 1.3], [1.0, 1.0]])
+case("fisherlab.viz.classics.half_plane_geodesics",
+     lambda: (vcls.half_plane_geodesics, {"ax": _axes(), "geodesics": [_GEO], "segments": [_GEO[[0, 2]]]}),
+     ax=AX_REQUIRED, geodesics=custom(("None", None), ("an empty list", []), ("an array", _GEO), ("a 1-D entry", [_GEO[0]]),
+                                      ("a NaN point", [_GEO * np.nan])),
+     segments=custom(("None", None), ("two for one geodesic", [_GEO, _GEO]), ("an entry of 3 coordinates", [np.ones((2, 3))])))
+_MUG, _SIGG = np.linspace(-1.0, 1.0, 4), np.linspace(0.5, 2.0, 3)
+case("fisherlab.viz.classics.half_plane_balls",
+     lambda: (vcls.half_plane_balls, {"ax": _axes(), "mu_grid": _MUG, "sigma_grid": _SIGG,
+                                      "kl_fields": [(np.add.outer(_SIGG, _MUG ** 2), np.add.outer(_SIGG, np.abs(_MUG)))],
+                                      "centres": [(0.0, 1.0)], "level": 1.0, "fr_radius": 1.2}),
+     ax=AX_REQUIRED, mu_grid=_data("free"), sigma_grid=_data_pos("free"),
+     kl_fields=custom(("None", None), ("an empty list", []), ("an entry of one field", [np.ones((3, 4))]),
+                      ("a field of the wrong shape", [(np.ones((4, 3)), np.ones((3, 4)))]),
+                      ("a field of strings", [(np.full((3, 4), "a"), np.ones((3, 4)))])),
+     centres=custom(("None", None), ("two centres for one field", [(0.0, 1.0), (1.0, 1.0)]), ("sigma <= 0", [(0.0, -1.0)]),
+                    ("a NaN centre", [(np.nan, 1.0)])),
+     level=pos("scalar", big=False), fr_radius=pos("scalar", big=False))
+
+
 # ---- public callables with nothing to sweep -------------------------------------------------------------------
 _RECORD = "a result record built by the library (frozen dataclass); its fields are outputs, not input"
 EXEMPT = {
@@ -1805,6 +1870,3 @@ case("fisherlab.geometry.normal_geodesic",
      lambda: (_geo.normal_geodesic, {"theta_a": np.array([0.0, 1.0]), "theta_b": np.array([1.0, 2.0]),
                                      "n_points": 5}),
      theta_a=real("fixed", extra=_NORMAL_EXTRAS), theta_b=real("fixed", extra=_NORMAL_EXTRAS), n_points=integer(2))
-LATER.update({f"fisherlab.viz.classics.{_fn}": LATER_REASON for _fn in (
-    "mle_histograms", "conditional_variance", "coverage_curves", "jeffreys_panels", "nuisance_ellipses",
-    "half_plane_geodesics", "half_plane_balls")})
