@@ -1088,7 +1088,7 @@ case("fisherlab.rl.exact_pg.soft_values",
      log_pi=real("fixed", optional=True, big=False, extra=(("log_pi not the log of pi", np.zeros((3, 2))),)))
 
 
-# ---- viz (the modules of this branch; matrices, scores, divergences and rl stay in LATER) ---------------
+# ---- viz (every figure module; scores, matrices, divergences, rl and classics follow optim) -------------------
 # The figures' data arguments: kinds, shapes, NaN (allowed only where it means a diverged run) and an
 # ``ax`` of the wrong kind. Huge values (1e308) are not probed: drawing them is matplotlib's business.
 import matplotlib  # noqa: E402
@@ -1742,7 +1742,7 @@ EXEMPT = {
     "fisherlab.rl.assumptions.GradientDomination": _RECORD + " (gradient_domination)",
 }
 
-# ---- the modules being changed in another branch (swept after the merge) ----------------------------------------
+# ---- the modules being changed in another branch (swept after the merge; none at present) ----------------------
 LATER_REASON = "module being changed in another branch; swept after the merge"
 LATER_MODULES = ()
 
