@@ -55,7 +55,7 @@ def test_votes_are_drawn_where_the_caller_puts_them(rng):
     np.testing.assert_array_equal(lines["votes (maximisers)"].get_xdata(), [1.0, 4.0, 5.0])
     assert "1 vote beyond the window" in [t.get_text() for t in ax.get_legend().get_texts()]
     assert ax.get_xlim() == (0.0, 10.0)
-    with pytest.raises(ValueError, match="votes must have shape"):
+    with pytest.raises(ValueError, match="votes must have length 5"):
         figs.loglik_votes(ax, family, x, np.linspace(0, 10, 101), votes[:3])
     plt.close(fig)
 

@@ -12,10 +12,42 @@ import numpy as np
 
 from .. import _validate as v
 from .matrices import ellipse_points
-from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE, check_ax, check_dict, check_series, check_text
 
 __all__ = ["mle_histograms", "conditional_variance", "coverage_curves", "jeffreys_panels",
            "nuisance_ellipses", "half_plane_geodesics", "half_plane_balls"]
+
+
+# ---- argument checks (a clear error before anything is drawn) -----------------------------------
+def _axes_list(axes, n: int, name: str = "axes") -> list:
+    """At least ``n`` matplotlib Axes (one Axes, a sequence or an array of them)."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(axes, (Axes, list, tuple, np.ndarray)):
+        raise v.ArgumentTypeError(f"{name} must be a sequence of matplotlib Axes, got {v._describe(axes)}")
+    flat = list(np.ravel(np.asarray(axes, dtype=object))) if not isinstance(axes, Axes) else [axes]
+    if len(flat) < n:
+        raise ValueError(f"{name} must hold at least {n} matplotlib Axes (one per panel), got {len(flat)}")
+    for i, ax in enumerate(flat):
+        check_ax(ax, f"{name}[{i}]", optional=False)
+    return flat
+
+
+def _list(name: str, value, what: str) -> list:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise v.ArgumentTypeError(f"{name} must be a non-empty list of {what}, got {v._describe(value)}")
+    return list(value)
+
+
+def _tuple(name: str, value, n: int, what: str):
+    if not isinstance(value, (tuple, list)) or len(value) != n:
+        raise ValueError(f"{name} must be a tuple {what}, got {v._describe(value)}")
+    return value
+
+
+def _points(name: str, value):
+    """An array of points ``(n, 2)``, at least one."""
+    return check_series(name, value, ndim=2, n=2, n_of="(x, y)")
 
 
 def mle_histograms(axes, panels, *, half_width: float = 4.5, bins: int = 41):
@@ -27,6 +59,20 @@ def mle_histograms(axes, panels, *, half_width: float = 4.5, bins: int = 41):
 
     Introduced in Chapter 1, "Fisher information, by intuition".
     """
+    panels = _list("panels", panels, "dicts (values, variance, title)")
+    _axes_list(axes, len(panels))
+    for i, panel in enumerate(panels):
+        if not isinstance(panel, dict):
+            raise v.ArgumentTypeError(f"panels[{i}] must be a dict with the keys values, variance and title, "
+                                      f"got {v._describe(panel)}")
+        if not all(k in panel for k in ("values", "variance", "title")):
+            raise ValueError(f"panels[{i}] must have the keys values, variance and title, got {tuple(panel)}")
+        check_series(f"panels[{i}]['values']", panel["values"], ndim=(0, 1))
+        v.check_positive(f"panels[{i}]['variance']", panel["variance"], scalar=True)
+        check_text(f"panels[{i}]['title']", panel["title"], optional=False)
+        check_text(f"panels[{i}]['label']", panel.get("label"))
+    v.check_positive("half_width", half_width, scalar=True)
+    v.check_int("bins", bins, minimum=1)
     for ax, panel in zip(np.ravel(axes), panels):
         values = v.as_float_array("values", panel["values"])
         sd = float(np.sqrt(panel["variance"]))
@@ -57,6 +103,12 @@ def conditional_variance(ax, ratio, n_var, n_var_err, n_inv_observed, expected):
 
     Introduced in Chapter 1, "Fisher information, by intuition".
     """
+    check_ax(ax, optional=False)
+    m = check_series("ratio", ratio).size
+    check_series("n_var", n_var, n=m, n_of="ratio")
+    check_series("n_var_err", n_var_err, n=m, nonneg=True, n_of="ratio")
+    check_series("n_inv_observed", n_inv_observed, n=m, n_of="ratio")
+    v.check_positive("expected", expected, scalar=True)
     ax.errorbar(ratio, n_var, yerr=2 * np.asarray(n_var_err), fmt="o", color=INFORMATIVE, capsize=3,
                 label=r"$n\,\mathrm{Var}(\hat\theta \mid$ group$)$ ± 2 SE")
     ax.plot(ratio, n_inv_observed, "s--", color=ESTIMATE, label=r"observed: mean of $n/J$")
@@ -74,6 +126,19 @@ def coverage_curves(ax, p_grid, curves, *, level: float = 0.95, points=None):
 
     Introduced in Chapter 1, "Fisher information, by intuition".
     """
+    check_ax(ax, optional=False)
+    n = check_series("p_grid", p_grid, positive=True).size
+    for label, entry in check_dict("curves", curves, what="label -> (coverage, colour)").items():
+        _tuple(f"curves[{label!r}]", entry, 2, "(coverage, colour)")
+        cov = check_series(f"curves[{label!r}] coverage", entry[0], n=n, nonneg=True, n_of="p_grid")
+        if np.any(cov > 1):
+            raise ValueError(f"curves[{label!r}] coverage must be in [0, 1], got {cov[cov > 1][0]!r}")
+    v.check_open_interval("level", level, 0.0, 1.0, scalar=True)
+    for label, entry in check_dict("points", points, optional=True, what="label -> (p, coverage, se, colour)").items():
+        _tuple(f"points[{label!r}]", entry, 4, "(p values, coverage, standard errors, colour)")
+        k = check_series(f"points[{label!r}] p values", entry[0], positive=True).size
+        check_series(f"points[{label!r}] coverage", entry[1], n=k, nonneg=True, n_of="its p values")
+        check_series(f"points[{label!r}] standard errors", entry[2], n=k, nonneg=True, n_of="its p values")
     for label, (cov, color) in curves.items():
         ax.plot(p_grid, cov, color=color, lw=1.2, label=label)
     for label, (ps, cov, se, color) in (points or {}).items():
@@ -95,6 +160,20 @@ def jeffreys_panels(axes, p_samples, p_grid, density_p, phi_grid, density_phi, f
 
     Introduced in Chapter 1, "Fisher information, by intuition".
     """
+    _axes_list(axes, 2)
+    if len(np.ravel(np.asarray(axes, dtype=object))) != 2:
+        raise ValueError("axes must be a pair of matplotlib Axes (p, log-odds)")
+    p = check_series("p_samples", p_samples)
+    if np.any((p <= 0) | (p >= 1)):
+        raise ValueError(f"p_samples must be in (0, 1) (probabilities with finite log-odds), "
+                         f"got {p[(p <= 0) | (p >= 1)][0]!r}")
+    n_p = check_series("p_grid", p_grid).size
+    check_series("density_p", density_p, n=n_p, nonneg=True, n_of="p_grid")
+    phi_arr = check_series("phi_grid", phi_grid)
+    if phi_arr.size < 2 or not phi_arr[0] < phi_arr[-1]:
+        raise ValueError("phi_grid must hold at least 2 values, increasing from its first to its last")
+    check_series("density_phi", density_phi, n=phi_arr.size, nonneg=True, n_of="phi_grid")
+    check_series("flat_phi", flat_phi, n=phi_arr.size, nonneg=True, n_of="phi_grid")
     ax_p, ax_phi = axes
     ax_p.hist(p_samples, bins=np.linspace(0, 1, 41), density=True, color=INFORMATIVE, alpha=0.5,
               label=r"draws from $\pi_J(p)$")
@@ -122,7 +201,10 @@ def nuisance_ellipses(ax, F, estimates, *, radius: float = 2.0):
 
     Introduced in Chapter 2, "The Fisher information matrix".
     """
-    F = v.check_symmetric_positive_definite("F", F)
+    check_ax(ax, optional=False)
+    F = v.check_shape("F", v.check_symmetric_positive_definite("F", F), (2, 2))
+    _points("estimates", estimates)
+    v.check_positive("radius", radius, scalar=True)
     est = v.as_float_array("estimates", estimates)
     F_inv = np.linalg.inv(F)
     ax.plot(est[:, 0], est[:, 1], ".", ms=2, color=NEUTRAL, alpha=0.35, label=r"$\sqrt{n}(\hat\theta - \theta^*)$")
@@ -149,6 +231,14 @@ def half_plane_geodesics(ax, geodesics, segments):
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    check_ax(ax, optional=False)
+    geodesics = _list("geodesics", geodesics, "arrays of points (n, 2)")
+    segments = _list("segments", segments, "arrays of points (n, 2)")
+    if len(segments) != len(geodesics):
+        raise ValueError(f"segments must hold {len(geodesics)} arrays (one per geodesic), got {len(segments)}")
+    for i, (geo, seg) in enumerate(zip(geodesics, segments)):
+        _points(f"geodesics[{i}]", geo)
+        _points(f"segments[{i}]", seg)
     for k, (geo, seg) in enumerate(zip(geodesics, segments)):
         ax.plot(geo[:, 0], geo[:, 1], color=INFORMATIVE, lw=2, label="geodesic" if k == 0 else None)
         ax.plot(seg[:, 0], seg[:, 1], color=NEUTRAL, lw=1.2, ls=":", label="straight segment" if k == 0 else None)
@@ -170,6 +260,27 @@ def half_plane_balls(ax, mu_grid, sigma_grid, kl_fields, centres, level, fr_radi
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    check_ax(ax, optional=False)
+    n_mu = check_series("mu_grid", mu_grid).size
+    n_sigma = check_series("sigma_grid", sigma_grid, positive=True).size
+    kl_fields = _list("kl_fields", kl_fields, "pairs (kl_field, fr_field)")
+    centres = _list("centres", centres, "points (mu, sigma)")
+    if len(centres) != len(kl_fields):
+        raise ValueError(f"centres must hold {len(kl_fields)} points (one per pair of kl_fields), got {len(centres)}")
+    for i, c in enumerate(centres):
+        c = check_series(f"centres[{i}]", c, n=2, n_of="(mu, sigma)")
+        if c[1] <= 0:
+            raise ValueError(f"centres[{i}] must have sigma > 0, got {c[1]!r}")
+    for i, pair in enumerate(kl_fields):
+        _tuple(f"kl_fields[{i}]", pair, 2, "(kl_field, fr_field)")
+        for j, what in enumerate(("kl_field", "fr_field")):
+            field = v.check_real_array(f"kl_fields[{i}] {what}", pair[j], nan=True, posinf=True,
+                                       what="a point outside the plane")
+            if field.shape != (n_sigma, n_mu):
+                raise ValueError(f"kl_fields[{i}] {what} must have shape (len(sigma_grid), len(mu_grid)) = "
+                                 f"({n_sigma}, {n_mu}), got shape {field.shape}")
+    v.check_positive("level", level, scalar=True)
+    v.check_positive("fr_radius", fr_radius, scalar=True)
     M, S = np.meshgrid(mu_grid, sigma_grid)
     for k, (c, (kl_field, fr_field)) in enumerate(zip(centres, kl_fields)):
         ax.contour(M, S, kl_field, levels=[level], colors=[INFORMATIVE], linewidths=2)

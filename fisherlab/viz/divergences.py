@@ -12,7 +12,7 @@ from .. import _validate as v
 from .. import divergences as D
 from ..families import Family
 from .matrices import draw_ellipse, parameter_grid
-from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, check_ax, check_series
 
 __all__ = [
     "kl_vs_quadratic",
@@ -25,6 +25,41 @@ __all__ = [
 ]
 
 
+# ---- argument checks (a clear error before anything is drawn) -----------------------------------
+def _family(family, *, dim: int | None = None):
+    v.check_instance("family", family, Family, "a fisherlab Family (e.g. fisherlab.Bernoulli())")
+    if dim is not None and family.dim != dim:
+        raise ValueError(f"family must have dim == {dim} (a plane of steps), got dim == {family.dim}")
+    return family
+
+
+def _theta(family, theta):
+    check_series("theta", theta, ndim=(0, 1))
+    family._check_single(theta, "theta")
+
+
+def _direction(family, direction):
+    """A non-zero direction of the family's parameter space: a number for ``dim == 1``."""
+    u = check_series("direction", direction, ndim=1 if family.dim > 1 else 0,
+                     n=family.dim if family.dim > 1 else None, n_of="the parameter's coordinates")
+    if not np.any(u):
+        raise ValueError("direction must be non-zero, got zeros")
+    return u
+
+
+def _colors(colors, n: int):
+    if colors is None:
+        return None
+    if not isinstance(colors, (list, tuple)) or not colors:
+        raise v.ArgumentTypeError(f"colors must be None or a non-empty list of colours, got {v._describe(colors)}")
+    return colors
+
+
+def _approximation_error(name: str, value):
+    return v.check_instance(name, value, D.ApproximationError,
+                            "an ApproximationError (from fisherlab.divergences.approximation_error)")
+
+
 def kl_vs_quadratic(ax, family: Family, theta, steps, *, direction=1.0, base=None):
     r"""Exact :math:`\mathrm{KL}(p_\theta\|p_{\theta+\Delta})`, the reverse
     :math:`\mathrm{KL}(p_{\theta+\Delta}\|p_\theta)` and the shared quadratic
@@ -32,6 +67,15 @@ def kl_vs_quadratic(ax, family: Family, theta, steps, *, direction=1.0, base=Non
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    check_ax(ax, optional=False)
+    _family(family)
+    _theta(family, theta)
+    check_series("steps", steps)
+    _direction(family, direction)
+    if base is not None:
+        v.check_positive("base", base, scalar=True)
+        if base == 1:
+            raise ValueError("base must be > 0 and != 1 (the base of the logarithm), got 1")
     t = np.asarray(steps, dtype=float)
     u = np.asarray(direction, dtype=float)
     theta = np.asarray(theta, dtype=float)
@@ -55,6 +99,17 @@ def error_loglog(ax, results, labels, *, colors=None, reference_slope: float = 3
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    check_ax(ax, optional=False)
+    if not isinstance(results, (list, tuple)) or not results:
+        raise v.ArgumentTypeError(f"results must be a non-empty list of ApproximationError, got {v._describe(results)}")
+    for i, res in enumerate(results):
+        _approximation_error(f"results[{i}]", res)
+    if not isinstance(labels, (list, tuple)) or not all(isinstance(lab, str) for lab in labels):
+        raise v.ArgumentTypeError(f"labels must be a list of strings, got {v._describe(labels)}")
+    if len(labels) != len(results):
+        raise ValueError(f"labels must hold {len(results)} strings (one per result), got {len(labels)}")
+    _colors(colors, len(results))
+    v.check_scalar("reference_slope", reference_slope)
     colors = colors or PALETTE
     for res, lab, col in zip(results, labels, colors):
         ax.loglog(res.steps, res.error, "o-", color=col, ms=4, label=f"{lab} (slope {res.slope:.2f})")
@@ -84,6 +139,11 @@ def direction_gap(ax, forward, reverse):
     float
         The fitted log-log slope of the gap.
     """
+    check_ax(ax, optional=False)
+    _approximation_error("forward", forward)
+    _approximation_error("reverse", reverse)
+    if forward.steps.shape != reverse.steps.shape or not np.allclose(forward.steps, reverse.steps):
+        raise ValueError("reverse must have the steps of forward (the same ray, the same step lengths)")
     gap = np.abs(forward.divergence - reverse.divergence)
     slope = D.fit_loglog_slope(forward.steps, gap)
     ax.loglog(forward.steps, gap, "o-", color=PALETTE[0], ms=4,
@@ -103,6 +163,16 @@ def local_ratios(ax, family: Family, theta, direction, steps, fdivs):
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    from ..divergences import FDivergence
+
+    check_ax(ax, optional=False)
+    _family(family)
+    _theta(family, theta)
+    _direction(family, direction)
+    check_series("steps", steps, positive=True)
+    if not isinstance(fdivs, (list, tuple)) or not fdivs or not all(isinstance(f, FDivergence) for f in fdivs):
+        raise v.ArgumentTypeError(f"fdivs must be a non-empty list of FDivergence (e.g. [fisherlab.divergences.KL]), "
+                                  f"got {v._describe(fdivs)}")
     t = np.asarray(steps, dtype=float)
     u = np.asarray(direction, dtype=float)
     theta = np.asarray(theta, dtype=float)
@@ -134,7 +204,8 @@ def seed_check(ax, steps, correct_ratio, note_ratio):
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
-    t = v.as_float_array("steps", steps)
+    check_ax(ax, optional=False)
+    t = check_series("steps", steps)
     correct_ratio = v.check_shape("correct_ratio", v.as_float_array("correct_ratio", correct_ratio), t.shape)
     note_ratio = v.check_shape("note_ratio", v.as_float_array("note_ratio", note_ratio), t.shape)
     ax.plot(t, correct_ratio, color=INFORMATIVE, lw=2,
@@ -157,8 +228,16 @@ def kl_contours(ax, family: Family, theta, deltas, *, half_width=1.0, n: int = 1
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
-    if family.dim != 2:
-        raise ValueError("family must have dim == 2 (a plane of steps)")
+    check_ax(ax, optional=False)
+    _family(family, dim=2)
+    _theta(family, theta)
+    check_series("deltas", deltas, positive=True)
+    hw = v.check_positive("half_width", half_width)
+    if hw.shape not in ((), (1,), (2,)):
+        raise ValueError(f"half_width must be one number or one per coordinate (shape (2,)), got shape {hw.shape}")
+    v.check_int("n", n, minimum=2)
+    _colors(colors, 1)
+    v.check_bool("js", js)
     theta = np.asarray(theta, dtype=float)
     D1, D2, grid = parameter_grid([0.0, 0.0], half_width, n=n)
     steps = theta + grid
@@ -191,6 +270,15 @@ def constrained_step(ax, g, F, delta, *, brute=None, half_width=None):
 
     Introduced in Chapter 3, "KL divergence and its Taylor expansion".
     """
+    check_ax(ax, optional=False)
+    if not np.any(check_series("g", g, n=2, n_of="the plane's coordinates")):
+        raise ValueError("g must be non-zero, got zeros")
+    v.check_shape("F", v.check_symmetric_positive_definite("F", F), (2, 2))
+    v.check_positive("delta", delta, scalar=True)
+    if brute is not None:
+        check_series("brute", brute, n=2, n_of="the plane's coordinates")
+    if half_width is not None:
+        v.check_positive("half_width", half_width, scalar=True)
     g = np.asarray(g, dtype=float)
     F = np.asarray(F, dtype=float)
     star = D.kl_constrained_step(g, F, delta)

@@ -14,7 +14,7 @@ from .. import _validate as v
 from ..estimators import MatrixErrorCurve, directional_information
 from ..families import Family
 from .animation import animate
-from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, TRUTH, UNINFORMATIVE, check_ax, check_axes, check_series, check_text
 
 __all__ = [
     "ellipse_points",
@@ -70,10 +70,11 @@ def ellipse_points(A, *, radius=1.0, center=None, inverse=False, n_points=200) -
     """
     A = v.check_symmetric_positive_definite("A", A)
     v.check_shape("A", A, (2, 2))
-    radius = float(v.check_positive("radius", radius))
+    radius = float(v.check_positive("radius", radius, scalar=True))
     n_points = v.check_int("n_points", n_points, minimum=4)
     c = np.zeros(2) if center is None else v.as_float_array("center", center)
     v.check_shape("center", c, (2,))
+    v.check_bool("inverse", inverse)
     lam, V = np.linalg.eigh(A)  # A = V diag(lam) V^T
     half = radius / np.sqrt(lam) if inverse else radius * np.sqrt(lam)
     t = np.linspace(0.0, 2 * np.pi, n_points)
@@ -87,6 +88,8 @@ def draw_ellipse(ax, A, *, radius: float = 1.0, center=None, inverse: bool = Fal
 
     Introduced in Chapter 2, "The Fisher information matrix".
     """
+    check_ax(ax, optional=False)
+    v.check_bool("axes_lines", axes_lines)
     pts = ellipse_points(A, radius=radius, center=center, inverse=inverse)
     (line,) = ax.plot(pts[:, 0], pts[:, 1], **kw)
     if axes_lines:
@@ -106,16 +109,64 @@ def parameter_grid(center, half_width, n: int = 121):
     """
     c = v.as_float_array("center", center)
     v.check_shape("center", c, (2,))
-    hw = np.broadcast_to(v.check_positive("half_width", half_width), (2,))
+    hw = v.check_positive("half_width", half_width)
+    if hw.shape not in ((), (1,), (2,)):
+        raise ValueError(f"half_width must be one number or one per coordinate (shape (2,)), got shape {hw.shape}")
+    hw = np.broadcast_to(hw, (2,))
+    v.check_int("n", n, minimum=2)
     t1 = np.linspace(c[0] - hw[0], c[0] + hw[0], n)
     t2 = np.linspace(c[1] - hw[1], c[1] + hw[1], n)
     T1, T2 = np.meshgrid(t1, t2)
     return T1, T2, np.stack([T1, T2], axis=-1)
 
 
-def _check_2d(family):
-    if not isinstance(family, Family) or family.dim != 2:
-        raise ValueError("family must be a fisherlab Family with dim == 2 (a parameter plane)")
+def _check_2d(family, name: str = "family"):
+    v.check_instance(name, family, Family, "a fisherlab Family with dim == 2 (e.g. fisherlab.GaussianMean(cov))")
+    if family.dim != 2:
+        raise ValueError(f"{name} must be a fisherlab Family with dim == 2 (a parameter plane), got dim == {family.dim}")
+
+
+def _obs(family, name: str, x, *, one: bool = False) -> np.ndarray:
+    """Observations of ``family`` (``one``: a single observation), checked by the family under ``name``."""
+    arr = v.as_float_array(name, x)
+    if one and arr.ndim != 1:
+        raise ValueError(f"{name} must be one observation (a 1-D array), got shape {arr.shape}")
+    try:
+        arr = family.check_x(arr[None] if one else arr)
+    except ValueError as err:
+        raise ValueError(f"{name} must hold observations of the family: {err}") from None
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one observation, got none")
+    return arr
+
+
+def _theta(family, name: str, value) -> np.ndarray:
+    """One parameter value of ``family`` (shape ``(dim,)``)."""
+    arr = check_series(name, value, n=family.dim, n_of="the parameter's coordinates")
+    family._check_single(arr, name)
+    return arr
+
+
+def _spd2(name: str, value, *, optional: bool = False):
+    if value is None and optional:
+        return None
+    A = v.check_symmetric_positive_definite(name, value)
+    return v.check_shape(name, A, (2, 2))
+
+
+def _scores(name: str, value, minimum: int = 1) -> np.ndarray:
+    arr = v.check_shape(name, v.as_float_array(name, value), (None, 2))
+    if arr.shape[0] < minimum:
+        raise ValueError(f"{name} must hold at least {minimum} score vector{'s' if minimum > 1 else ''}, "
+                         f"got {arr.shape[0]}")
+    return arr
+
+
+def _pair_of_axes(axes, name: str = "axes"):
+    if axes is None:
+        raise v.ArgumentTypeError(f"{name} must be a pair of matplotlib Axes, got None")
+    check_axes(axes, 2, name)
+    return axes
 
 
 def _labels(ax, family, prefix=""):
@@ -146,7 +197,15 @@ def loglik_contours(ax, family: Family, x_obs, theta_true, *, point=None, half_w
     ndarray of shape (2,) or None
         The score at ``point``.
     """
+    check_ax(ax, optional=False)
     _check_2d(family)
+    _obs(family, "x_obs", x_obs, one=True)
+    _theta(family, "theta_true", theta_true)
+    if point is not None:
+        _theta(family, "point", point)
+    v.check_positive("half_width", half_width)
+    v.check_int("levels", levels, minimum=1)
+    v.check_scalar("arrow_scale", arrow_scale)
     theta_true = np.asarray(theta_true, dtype=float)
     T1, T2, grid = parameter_grid(theta_true, half_width)
     ll = family.log_likelihood(grid.reshape(-1, 2), x_obs)[:, 0].reshape(T1.shape)
@@ -189,7 +248,13 @@ def observation_ellipses(ax, family: Family, x, theta_true, *, half_width=3.5, d
     ndarray of shape (n, 2)
         The scores at the truth.
     """
+    check_ax(ax, optional=False)
     _check_2d(family)
+    _obs(family, "x", x)
+    _theta(family, "theta_true", theta_true)
+    v.check_positive("half_width", half_width)
+    v.check_positive("drop", drop, scalar=True)
+    v.check_scalar("arrow_scale", arrow_scale)
     theta_true = np.asarray(theta_true, dtype=float)
     T1, T2, grid = parameter_grid(theta_true, half_width, n=71)
     ll = family.log_likelihood(grid.reshape(-1, 2), x).reshape(T1.shape + (-1,))  # (g, g, n)
@@ -231,8 +296,15 @@ def score_histogram(ax, scores, *, fisher=None, extent: float = 6.0, bins: int =
     ndarray of shape (2,)
         The sample mean of the scores.
     """
-    scores = v.as_float_array("scores", scores)
-    v.check_shape("scores", scores, (None, 2))
+    check_ax(ax, optional=False)
+    scores = _scores("scores", scores, 1 if fisher is None else 2)
+    _spd2("fisher", fisher, optional=True)
+    v.check_positive("extent", extent, scalar=True)
+    v.check_int("bins", bins, minimum=1)
+    v.check_positive("radius", radius, scalar=True)
+    check_text("title", title)
+    if family is not None:
+        _check_2d(family)
     edges = np.linspace(-extent, extent, bins + 1)
     ax.hist2d(scores[:, 0], scores[:, 1], bins=[edges, edges], cmap="Greys")
     mean = scores.mean(axis=0)
@@ -280,9 +352,13 @@ def score_field(ax, family: Family, x, theta_true, grid, field, *, half_width=2.
     field : array of shape (m, m, 2)
         The mean score at each point of ``grid``.
     """
+    check_ax(ax, optional=False)
     _check_2d(family)
+    _obs(family, "x", x)
+    _theta(family, "theta_true", theta_true)
+    v.check_positive("half_width", half_width)
     theta_true = np.asarray(theta_true, dtype=float)
-    grid = v.as_float_array("grid", grid)
+    grid = check_series("grid", grid, ndim=3)
     if grid.ndim != 3 or grid.shape[-1] != 2:
         raise ValueError(f"grid must have shape (m, m, 2), got {grid.shape}")
     field = v.check_shape("field", v.as_float_array("field", field), grid.shape)
@@ -323,6 +399,21 @@ def direction_slices(axes, family: Family, x, theta_true, directions, *, t_max: 
         The directional informations :math:`u^\top F(\theta^*) u`.
     """
     _check_2d(family)
+    _obs(family, "x", x)
+    _theta(family, "theta_true", theta_true)
+    U = check_series("directions", directions, n=2, ndim=2, n_of="(u_1, u_2)")
+    if np.any(np.linalg.norm(U, axis=1) == 0):
+        raise ValueError("directions must be non-zero vectors, got a zero row")
+    if axes is None:
+        raise v.ArgumentTypeError(f"axes must be a sequence of {len(U)} matplotlib Axes, got None")
+    check_axes(axes, len(U))
+    v.check_positive("t_max", t_max, scalar=True)
+    if colors is not None:
+        if not isinstance(colors, (list, tuple)):
+            raise v.ArgumentTypeError(f"colors must be None or a list of {len(U)} colours, got {v._describe(colors)}")
+        if len(colors) != len(U):
+            raise ValueError(f"colors must hold {len(U)} colours (one per direction), got {len(colors)}")
+    v.check_int("max_curves", max_curves, minimum=1)
     theta_true = np.asarray(theta_true, dtype=float)
     U = np.asarray(directions, dtype=float)
     U = U / np.linalg.norm(U, axis=1, keepdims=True)
@@ -349,6 +440,10 @@ def directional_polar(ax, F, *, color=INFORMATIVE, label=None, n_angles: int = 3
 
     Introduced in Chapter 2, "The Fisher information matrix".
     """
+    check_ax(ax, optional=False)
+    _spd2("F", F)
+    check_text("label", label)
+    v.check_int("n_angles", n_angles, minimum=2)
     phi = np.linspace(0, 2 * np.pi, n_angles)
     U = np.stack([np.cos(phi), np.sin(phi)], axis=-1)
     info = directional_information(F, U)
@@ -386,8 +481,12 @@ def directional_animation(F, scores, *, n_frames: int = 24, extent: float = 5.0,
     """
     F = v.check_symmetric_positive_definite("F", F)
     v.check_shape("F", F, (2, 2))
-    scores = v.check_shape("scores", v.as_float_array("scores", scores), (None, 2))
+    scores = _scores("scores", scores)
     n_frames = v.check_int("n_frames", n_frames, minimum=2)
+    v.check_positive("extent", extent, scalar=True)
+    if not isinstance(alt, str) or not alt.strip():
+        raise (ValueError if isinstance(alt, str) else v.ArgumentTypeError)(
+            f"alt must be a non-empty string (the animation's alt text), got {v._describe(alt)}")
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.0, 3.4))
     pts = scores[:600]  # enough to show the cloud; every frame is an embedded PNG
     ax1.scatter(pts[:, 0], pts[:, 1], s=3, color=NEUTRAL, alpha=0.35)
@@ -467,6 +566,11 @@ def direction_panels(axes, cov, angle_deg: float, *, n_samples: int = 5000, seed
     """
     from ..families import GaussianMean
 
+    _pair_of_axes(axes)
+    _spd2("cov", cov)
+    v.check_scalar("angle_deg", angle_deg)
+    v.check_int("n_samples", n_samples, minimum=1)
+    v.check_int("seed", seed, minimum=0)
     family = GaussianMean(cov)
     F = family.fisher_exact([0.0, 0.0])
     scores = family.score([0.0, 0.0], family.sample([0.0, 0.0], n_samples, rng=np.random.default_rng(seed)))
@@ -505,6 +609,12 @@ def direction_explorer(*, rho: float = 0.8, sigma1: float = 1.0, sigma2: float =
 
     Introduced in Chapter 2, "The Fisher information matrix".
     """
+    v.check_open_interval("rho", rho, -1.0, 1.0, scalar=True)
+    v.check_positive("sigma1", sigma1, scalar=True)
+    v.check_positive("sigma2", sigma2, scalar=True)
+    v.check_scalar("angle_deg", angle_deg)
+    v.check_int("n_samples", n_samples, minimum=1)
+    v.check_int("seed", seed, minimum=0)
     import ipywidgets as widgets
 
     def draw(rho, sigma1, sigma2, angle_deg):
@@ -535,6 +645,18 @@ def mc_error_loglog(ax, curves, *, labels=None):
     curves : MatrixErrorCurve or sequence of them
         From :func:`fisherlab.estimators.fisher_mc_error`.
     """
+    check_ax(ax, optional=False)
+    if not isinstance(curves, (MatrixErrorCurve, list, tuple)) or (
+            not isinstance(curves, MatrixErrorCurve)
+            and (not curves or not all(isinstance(c, MatrixErrorCurve) for c in curves))):
+        raise v.ArgumentTypeError(f"curves must be a MatrixErrorCurve or a non-empty sequence of them "
+                                  f"(from fisherlab.estimators.fisher_mc_error), got {v._describe(curves)}")
+    n_curves = 1 if isinstance(curves, MatrixErrorCurve) else len(curves)
+    if labels is not None:
+        if not isinstance(labels, (list, tuple)) or not all(isinstance(lab, str) for lab in labels):
+            raise v.ArgumentTypeError(f"labels must be None or a list of strings, got {v._describe(labels)}")
+        if len(labels) != n_curves:
+            raise ValueError(f"labels must hold {n_curves} strings (one per curve), got {len(labels)}")
     curves = [curves] if isinstance(curves, MatrixErrorCurve) else list(curves)
     labels = labels or [f"{c.method} estimator" for c in curves]
     for c, lab, col in zip(curves, labels, (ESTIMATE, INFORMATIVE, UNINFORMATIVE)):
@@ -562,6 +684,12 @@ def null_direction(axes, family: Family, theta_true, *, half_width: float = 3.0)
 
     Introduced in Chapter 2, "The Fisher information matrix".
     """
+    from ..families import Categorical
+
+    _pair_of_axes(axes)
+    v.check_instance("family", family, Categorical, "a fisherlab Categorical (e.g. fisherlab.Categorical(3))")
+    _theta(family, "theta_true", theta_true)
+    v.check_positive("half_width", half_width, scalar=True)
     ax1, ax2 = axes
     theta_true = np.asarray(theta_true, dtype=float)
     k = theta_true.size

@@ -14,7 +14,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE
+from .. import _validate as v
+from .style import ESTIMATE, INFORMATIVE, NEUTRAL, PALETTE, TRUTH, UNINFORMATIVE, check_ax, check_dict, check_series, check_text
 
 __all__ = ["METHOD_COLORS", "METHOD_LABELS", "surrogate_vs_objective", "learning_curves", "kl_per_update",
            "parameter_paths", "line_search_stats"]
@@ -28,9 +29,18 @@ METHOD_LABELS = {"pg": "PG", "npg": "NPG", "trpo": "TRPO", "kl-pg": "KL-normalis
 
 
 def _ax(ax, figsize=(7.0, 4.0)):
-    if ax is None:
+    if check_ax(ax) is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def _curve(name: str, value, n: int, *, nan: bool = False, neginf: bool = False, ndim=1) -> np.ndarray:
+    arr = v.check_real_array(name, value, nan=nan, neginf=neginf, what="a missing or unbounded value")
+    dims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if arr.ndim not in dims or arr.size == 0 or arr.shape[-1] != n:
+        raise ValueError(f"{name} must have {' or '.join(map(str, dims))} axes with {n} values along the last "
+                         f"(one per point of the abscissa), got shape {arr.shape}")
+    return arr
 
 
 def surrogate_vs_objective(ts, J, L, bound, *, delta_t=None, ax=None,
@@ -49,6 +59,14 @@ def surrogate_vs_objective(ts, J, L, bound, *, delta_t=None, ax=None,
     delta_t : float, optional
         The :math:`t` at which the mean KL reaches :math:`\delta` (a vertical line).
     """
+    n = check_series("ts", ts).size
+    _curve("J", J, n)
+    _curve("L", L, n)
+    _curve("bound", bound, n, neginf=True)
+    if delta_t is not None:
+        v.check_scalar("delta_t", delta_t)
+    check_ax(ax)
+    check_text("xlabel", xlabel, optional=False)
     ax = _ax(ax)
     ax.plot(ts, J, color=INFORMATIVE, lw=2, label=r"true gain $J(\theta) - J(\theta_{old})$")
     ax.plot(ts, L, color=ESTIMATE, lw=2, ls="--", label=r"surrogate gain $L_{\theta_{old}}(\theta) - J(\theta_{old})$")
@@ -84,6 +102,18 @@ def learning_curves(curves: dict, *, xlabel: str, ylabel: str, title: str, targe
     target : float, optional
         A horizontal line (for example the return 475 of CartPole-v1).
     """
+    for method, entry in check_dict("curves", curves, what="method -> (x, Y)").items():
+        if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+            raise ValueError(f"curves[{method!r}] must be a pair (x, Y), got {v._describe(entry)}")
+        n = check_series(f"curves[{method!r}] x", entry[0]).size
+        _curve(f"curves[{method!r}] Y", entry[1], n, nan=True, ndim=(1, 2))
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        check_text(name, text, optional=False)
+    if target is not None:
+        v.check_scalar("target", target)
+    check_text("target_label", target_label)
+    v.check_choice("band", band, ("minmax", "std"))
+    check_ax(ax)
     ax = _ax(ax)
     for method, (x, Y) in curves.items():
         Y = np.atleast_2d(np.asarray(Y, dtype=float))
@@ -118,6 +148,22 @@ def kl_per_update(kls: dict, delta: float, *, ax=None, log: bool = True, ylim=No
     ylim : (float, float), optional
         Limits of the KL axis.
     """
+    for method, kl in check_dict("kls", kls, what="method -> kl").items():
+        arr = v.check_real_array(f"kls[{method!r}]", kl, nan=True, what="a missing update")
+        if arr.ndim not in (1, 2) or arr.size == 0:
+            raise ValueError(f"kls[{method!r}] must have shape (n_updates,) or (n_seeds, n_updates), got shape {arr.shape}")
+        if np.any(arr[~np.isnan(arr)] < 0):
+            raise ValueError(f"kls[{method!r}] must be >= 0 (a KL divergence), got {arr[arr < 0].ravel()[0]!r}")
+    v.check_positive("delta", delta, scalar=True)
+    v.check_bool("log", log)
+    if ylim is not None:
+        if not isinstance(ylim, (tuple, list)):
+            raise v.ArgumentTypeError(f"ylim must be None or a pair (low, high), got {v._describe(ylim)}")
+        lim = v.as_float_array("ylim", ylim)
+        if lim.shape != (2,) or not lim[0] < lim[1] or (log and lim[0] <= 0):
+            raise ValueError(f"ylim must be a pair (low, high) with {'0 < ' if log else ''}low < high, got {ylim!r}")
+    check_text("title", title, optional=False)
+    check_ax(ax)
     ax = _ax(ax)
     markers = {"pg": dict(marker="."), "npg": dict(marker="o", mfc="none"), "trpo": dict(marker="x")}
     for j, (method, kl) in enumerate(kls.items()):
@@ -155,6 +201,17 @@ def parameter_paths(w0, w1, J, paths: dict, *, ax=None, levels: int = 14):
     paths : dict
         ``{method: points}``, ``points`` of shape ``(n_steps + 1, 2)``.
     """
+    n0 = check_series("w0", w0).size
+    n1 = check_series("w1", w1).size
+    if n0 < 2 or n1 < 2:
+        raise ValueError(f"w0 and w1 must hold at least 2 grid coordinates each, got {n0} and {n1}")
+    J_arr = v.as_float_array("J", J)
+    if J_arr.shape != (n1, n0):
+        raise ValueError(f"J must have shape (len(w1), len(w0)) = ({n1}, {n0}), got shape {J_arr.shape}")
+    for method, pts in check_dict("paths", paths, what="method -> points").items():
+        check_series(f"paths[{method!r}]", pts, ndim=2, n=2, n_of="(w0, w1)")
+    v.check_int("levels", levels, minimum=1)
+    check_ax(ax)
     ax = _ax(ax, figsize=(6.4, 5.2))
     cs = ax.contourf(w0, w1, J, levels=levels, cmap="Greys", alpha=0.55)
     ax.contour(w0, w1, J, levels=cs.levels, colors=NEUTRAL, linewidths=0.4)
@@ -186,6 +243,20 @@ def line_search_stats(n_backtracks, backtrack_iters: int, *, ax=None,
     n_backtracks : array or dict
         Backtracks per update (any shape), or ``{label: array}`` for several settings.
     """
+    backtrack_iters = v.check_int("backtrack_iters", backtrack_iters, minimum=1)
+    if isinstance(n_backtracks, dict):
+        items = check_dict("n_backtracks", n_backtracks, what="label -> backtracks").items()
+        if len(n_backtracks) > 4:
+            raise ValueError(f"n_backtracks must hold at most 4 settings, got {len(n_backtracks)}")
+    else:
+        items = [("n_backtracks", n_backtracks)]
+    for label, nb in items:
+        name = "n_backtracks" if label == "n_backtracks" else f"n_backtracks[{label!r}]"
+        arr = v.check_int_array(name, nb, minimum=0, maximum=backtrack_iters)
+        if arr.size == 0:
+            raise ValueError(f"{name} must hold at least one update, got none")
+    check_text("title", title, optional=False)
+    check_ax(ax)
     ax = _ax(ax)
     data = n_backtracks if isinstance(n_backtracks, dict) else {"TRPO": n_backtracks}
     bins = np.arange(backtrack_iters + 2) - 0.5

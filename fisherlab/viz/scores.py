@@ -13,7 +13,7 @@ import numpy as np
 from .. import _validate as v
 from ..families import Family
 from .animation import animate
-from .style import ESTIMATE, INFORMATIVE, TRUTH, UNINFORMATIVE
+from .style import ESTIMATE, INFORMATIVE, TRUTH, UNINFORMATIVE, check_ax, check_axes, check_series, check_text
 
 __all__ = [
     "loglik_votes",
@@ -34,6 +34,97 @@ _ORDER_LABEL = {
     2: r"$\partial^2_\theta \ell(\theta; x_i)$",
 }
 _ORDER_NAME = {0: "log-likelihood", 1: "score", 2: "second derivative"}
+
+
+# ---- argument checks (a clear error before anything is drawn) -----------------------------------
+def _family(family, name: str = "family") -> Family:
+    v.check_instance(name, family, Family, "a fisherlab Family with one parameter (e.g. fisherlab.NormalMean())")
+    if family.dim != 1:
+        raise ValueError(f"{name} must have one parameter (dim == 1), got dim == {family.dim}")
+    return family
+
+
+def _x(family, x, name: str = "x") -> np.ndarray:
+    v.as_float_array(name, x)
+    x = family.check_x(x)
+    if x.size == 0:
+        raise ValueError(f"{name} must hold at least one observation, got none")
+    return x
+
+
+def _grid(family, name: str, value) -> np.ndarray:
+    grid = check_series(name, value)
+    family.check_theta(grid, name)
+    return grid
+
+
+def _theta(family, name: str, value, *, optional: bool = False):
+    if value is None and optional:
+        return None
+    v.check_scalar(name, value)
+    family._check_single(value, name)
+    return value
+
+
+def _pair(name: str, value, *, optional: bool = True):
+    """``None`` (when ``optional``) or two finite numbers ``(low, high)`` with ``low < high``."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, (tuple, list, np.ndarray)):
+        raise v.ArgumentTypeError(f"{name} must be a pair (low, high) of real numbers"
+                                  f"{' or None' if optional else ''}, got {v._describe(value)}")
+    arr = v.as_float_array(name, value)
+    if arr.shape != (2,) or not arr[0] < arr[1]:
+        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {value!r}")
+    return value
+
+
+def _orders(orders) -> tuple:
+    if not isinstance(orders, (tuple, list)) or not orders:
+        raise v.ArgumentTypeError(f"orders must be a non-empty tuple of derivative orders in (0, 1, 2), "
+                                  f"got {v._describe(orders)}")
+    for k in orders:
+        v.check_int("orders", k, minimum=0, maximum=2)
+    return tuple(orders)
+
+
+def _ylims(ylims, n: int):
+    if ylims is None:
+        return None
+    if not isinstance(ylims, (tuple, list)):
+        raise v.ArgumentTypeError(f"ylims must be None or a sequence of {n} pairs (low, high) or None, got "
+                                  f"{v._describe(ylims)}")
+    if len(ylims) != n:
+        raise ValueError(f"ylims must hold {n} entries (one per order), got {len(ylims)}")
+    for i, lim in enumerate(ylims):
+        _pair(f"ylims[{i}]", lim)
+    return ylims
+
+
+def _panel_args(family, x, theta_grid, theta0, orders, truth, ylims):
+    _family(family)
+    _x(family, x)
+    _grid(family, "theta_grid", theta_grid)
+    _theta(family, "theta0", theta0)
+    orders = _orders(orders)
+    _theta(family, "truth", truth, optional=True)
+    _ylims(ylims, len(orders))
+    return orders
+
+
+def _axes_grid(axes, rows: int):
+    """``axes`` of shape ``(rows, 2)`` holding matplotlib Axes."""
+    from matplotlib.axes import Axes
+
+    arr = np.asarray(axes, dtype=object) if isinstance(axes, (list, tuple, np.ndarray)) else None
+    if arr is None:
+        raise v.ArgumentTypeError(f"axes must be an array of matplotlib Axes of shape ({rows}, 2) "
+                                  f"(e.g. from plt.subplots({rows}, 2, squeeze=False)), got {v._describe(axes)}")
+    if arr.shape != (rows, 2):
+        raise ValueError(f"axes must have shape ({rows}, 2) (one row per order), got shape {arr.shape}")
+    for ax in arr.ravel():
+        v.check_instance("axes", ax, Axes, "an array of matplotlib Axes")
+    return axes
 
 
 def _binned(values, edges):
@@ -78,9 +169,15 @@ def loglik_votes(ax, family: Family, x, theta_grid, votes, *, truth=None, color=
     truth : float, optional
         The true parameter, drawn as a vertical line.
     """
-    theta_grid = v.as_float_array("theta_grid", theta_grid)
-    x = family.check_x(x)
-    votes = v.check_shape("votes", v.as_float_array("votes", votes), x.shape)
+    check_ax(ax, optional=False)
+    _family(family)
+    theta_grid = _grid(family, "theta_grid", theta_grid)
+    x = _x(family, x)
+    votes = check_series("votes", votes, n=x.size, n_of="x")
+    _theta(family, "truth", truth, optional=True)
+    check_text("title", title)
+    _pair("ylim", ylim)
+    v.check_int("max_curves", max_curves, minimum=1)
     ll = family.log_likelihood(theta_grid, x)  # (g, n)
     ax.plot(theta_grid, ll[:, :max_curves], color=color, lw=0.8, alpha=0.45)
     lo, hi = float(theta_grid.min()), float(theta_grid.max())
@@ -120,6 +217,10 @@ def derivative_panels(axes, family: Family, x, theta_grid, theta0, *, orders=(0,
     (``"values"``, shape (n,)), the numbers of values below and above the window
     (``"outside"``, a pair) and the artists that :func:`move_panels` updates.
     """
+    orders = _panel_args(family, x, theta_grid, theta0, orders, truth, ylims)
+    _axes_grid(axes, len(orders))
+    v.check_int("bins", bins, minimum=1)
+    v.check_int("max_curves", max_curves, minimum=1)
     theta_grid = np.asarray(theta_grid, dtype=float)
     tex = family.param_tex[0]
     rows = []
@@ -170,6 +271,15 @@ def move_panels(rows, family: Family, x, theta0):
     cheaper than redrawing the curves. Values outside the window are counted in the corner
     label, as in :func:`derivative_panels`. Returns the new values at ``theta0`` per row.
     """
+    keys = ("order", "max_curves", "dots", "vline", "edges", "bars", "outside_text", "mean_line", "mean_text")
+    if not isinstance(rows, (list, tuple)) or not rows or not all(isinstance(r, dict) for r in rows):
+        raise v.ArgumentTypeError(f"rows must be the non-empty list of dicts returned by derivative_panels, "
+                                  f"got {v._describe(rows)}")
+    if any(not all(k in r for k in keys) for r in rows):
+        raise ValueError(f"rows must be the list returned by derivative_panels (dicts with the keys {keys})")
+    _family(family)
+    _x(family, x)
+    _theta(family, "theta0", theta0)
     out = []
     for row in rows:
         at0 = _values(family, row["order"], theta0, x)
@@ -191,6 +301,10 @@ def move_panels(rows, family: Family, x, theta0):
 def derivative_figure(family: Family, x, theta_grid, theta0, *, orders=(0, 1), truth=None,
                       color=INFORMATIVE, ylims=None, title=None, figsize=None):
     """A new figure holding :func:`derivative_panels`; returns ``(fig, axes)``."""
+    orders = _panel_args(family, x, theta_grid, theta0, orders, truth, ylims)
+    check_text("title", title)
+    if figsize is not None:
+        check_series("figsize", figsize, n=2, positive=True, n_of="(width, height)")
     fig, axes = plt.subplots(len(orders), 2, figsize=figsize or (8.0, 2.6 * len(orders)),
                              gridspec_kw={"width_ratios": [3, 1]}, squeeze=False, sharex="col")
     derivative_panels(axes, family, x, theta_grid, theta0, orders=orders, truth=truth, color=color,
@@ -220,6 +334,13 @@ def score_sweep_animation(family: Family, x, theta_grid, theta0_values, *, truth
     Returns offline HTML (see :func:`fisherlab.viz.animate`).
     """
     orders = (0, 1)
+    _family(family)
+    _x(family, x)
+    _grid(family, "theta_grid", theta_grid)
+    _grid(family, "theta0_values", theta0_values)
+    _theta(family, "truth", truth)
+    v.check_int("interval", interval, minimum=1)
+    v.check_int("max_curves", max_curves, minimum=1)
     theta0_values = np.asarray(theta0_values, dtype=float)
     ylims = _row_limits(family, x, theta0_values, orders)
     fig, axes = plt.subplots(2, 2, figsize=(7.5, 4.6), gridspec_kw={"width_ratios": [3, 1]}, sharex="col")
@@ -252,6 +373,23 @@ def score_distributions(axes, cases, *, bins=40):
 
     Returns the list of exact Fisher informations.
     """
+    if not isinstance(cases, (list, tuple)) or not cases:
+        raise v.ArgumentTypeError(f"cases must be a non-empty sequence of dicts (family, x, truth, label, color), "
+                                  f"got {v._describe(cases)}")
+    if axes is None:
+        raise v.ArgumentTypeError(f"axes must be a sequence of {len(cases)} matplotlib Axes, got None")
+    check_axes(axes, len(cases))
+    for i, case in enumerate(cases):
+        keys = ("family", "x", "truth", "label", "color")
+        if not isinstance(case, dict):
+            raise v.ArgumentTypeError(f"cases[{i}] must be a dict with the keys {keys}, got {v._describe(case)}")
+        if not all(k in case for k in keys):
+            raise ValueError(f"cases[{i}] must have the keys {keys}, got {tuple(case)}")
+        _family(case["family"], f"cases[{i}]['family']")
+        _x(case["family"], case["x"], f"cases[{i}]['x']")
+        _theta(case["family"], f"cases[{i}]['truth']", case["truth"])
+        check_text(f"cases[{i}]['label']", case["label"], optional=False)
+    v.check_int("bins", bins, minimum=1)
     infos = []
     for ax, case in zip(axes, cases):
         family, x, truth = case["family"], case["x"], case["truth"]
@@ -288,8 +426,23 @@ def narrowing_animation(make_family, table, truth, *, n_samples, seed, theta_gri
     figure draws the table; it computes no number of its own. Returns the animation's HTML.
     """
     keys = ("scale", "exact", "minus_mean_hessian", "mean_squared_score")
+    v.check_callable("make_family", make_family, "scale -> Family")
+    if not isinstance(table, (list, tuple)) or not all(isinstance(row, dict) for row in table):
+        raise v.ArgumentTypeError(f"table must be a sequence of dicts with the keys {keys}, got {v._describe(table)}")
     if len(table) == 0 or any(not all(k in row for k in keys) for row in table):
         raise ValueError(f"table must be a non-empty sequence of rows with the keys {keys}")
+    for i, row in enumerate(table):
+        check_series(f"table[{i}]['scale']", row["scale"], ndim=0, positive=True)
+        check_series(f"table[{i}]['exact']", row["exact"], ndim=0, positive=True)
+        for k in keys[2:]:
+            if not hasattr(row[k], "value"):
+                raise v.ArgumentTypeError(f"table[{i}][{k!r}] must be an estimate with a value (a FisherEstimate), "
+                                          f"got {v._describe(row[k])}")
+    v.check_scalar("truth", truth)
+    v.check_int("n_samples", n_samples, minimum=1)
+    v.check_int("seed", seed, minimum=0)
+    check_series("theta_grid", theta_grid)
+    v.check_int("interval", interval, minimum=1)
     rows = [(float(r["scale"]), float(r["exact"]), r["minus_mean_hessian"], r["mean_squared_score"])
             for r in table]
     scales = np.array([r[0] for r in rows])
@@ -365,6 +518,19 @@ def estimator_variance(ax, n_values, series, bound, *, title=None):
     ``(len(n_values),)``; ``bound`` is :math:`1/I`, so the Cramér–Rao bound
     :math:`\\mathrm{Var}(T_n) \\ge 1/(nI)` is the horizontal line :math:`n\\,\\mathrm{Var} = 1/I`.
     """
+    check_ax(ax, optional=False)
+    n = check_series("n_values", n_values, positive=True).size
+    if not isinstance(series, dict) or not series:
+        raise v.ArgumentTypeError(f"series must be a non-empty dict label -> (variances, standard_errors, color), "
+                                  f"got {v._describe(series)}")
+    for label, entry in series.items():
+        if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+            raise ValueError(f"series[{label!r}] must be a triple (variances, standard_errors, color), got "
+                             f"{v._describe(entry)}")
+        check_series(f"series[{label!r}] variances", entry[0], n=n, nonneg=True, n_of="n_values")
+        check_series(f"series[{label!r}] standard errors", entry[1], n=n, nonneg=True, n_of="n_values")
+    check_series("bound", bound, ndim=0, positive=True)
+    check_text("title", title)
     n_values = np.asarray(n_values, dtype=float)
     for label, (variances, errors, color) in series.items():
         ax.errorbar(n_values, n_values * np.asarray(variances), yerr=2 * n_values * np.asarray(errors),
@@ -382,6 +548,24 @@ def information_curve(ax, grid, exact, mc_points=None, *, xlabel, ylabel, title=
                       color=INFORMATIVE):
     """Exact information along a parameter grid, with Monte Carlo points ``(theta, estimate)``
     (``FisherEstimate`` objects) drawn with two-standard-error bars."""
+    check_ax(ax, optional=False)
+    n = check_series("grid", grid).size
+    check_series("exact", exact, n=n, positive=bool(logy), n_of="grid")
+    if mc_points is not None:
+        if not isinstance(mc_points, (list, tuple)):
+            raise v.ArgumentTypeError(f"mc_points must be None or a sequence of pairs (theta, FisherEstimate), "
+                                      f"got {v._describe(mc_points)}")
+        for i, p in enumerate(mc_points):
+            if not isinstance(p, (tuple, list)) or len(p) != 2:
+                raise ValueError(f"mc_points[{i}] must be a pair (theta, FisherEstimate), got {v._describe(p)}")
+            v.check_scalar(f"mc_points[{i}] theta", p[0])
+            if not (hasattr(p[1], "value") and hasattr(p[1], "stderr")):
+                raise v.ArgumentTypeError(f"mc_points[{i}] estimate must be a FisherEstimate (value and stderr), "
+                                          f"got {v._describe(p[1])}")
+    check_text("xlabel", xlabel, optional=False)
+    check_text("ylabel", ylabel, optional=False)
+    check_text("title", title)
+    v.check_bool("logy", logy)
     ax.plot(grid, exact, color=color, lw=2, label="exact")
     if mc_points:
         thetas = [p[0] for p in mc_points]
@@ -404,6 +588,11 @@ def explorer(*, sigma=2.0, mu0=3.0, n=200, truth=5.0, seed=0):
     drawn from ``numpy.random.default_rng(seed)`` at the true mean ``truth``.
     Returns the ``ipywidgets.interactive`` object.
     """
+    v.check_positive("sigma", sigma, scalar=True)
+    v.check_scalar("mu0", mu0)
+    v.check_int("n", n, minimum=1)
+    v.check_scalar("truth", truth)
+    v.check_int("seed", seed, minimum=0)
     import ipywidgets as widgets
 
     from ..families import NormalMean
