@@ -363,6 +363,19 @@ class SampledProblem(BatchProblem):
         return np.array([self.evaluate(th) for th in thetas], dtype=np.float64)
 
 
+class _FixedHorizonRows:
+    """``env_steps`` and ``mean_return`` of a problem whose batch stacks fixed-horizon episodes row
+    by row (``returns`` ``(E,)``, ``starts`` and ``sizes`` ``(n,)``, ``horizon`` steps each)."""
+
+    def env_steps(self, batch):
+        self._check_batch(batch)
+        return batch.sizes * self.horizon
+
+    def mean_return(self, batch):
+        self._check_batch(batch)
+        return _row_means(batch.returns, batch.starts, batch.sizes)
+
+
 @dataclass(frozen=True)
 class _MDPBatch:
     states: np.ndarray  # (E, H) integers, episodes stacked row by row
@@ -375,7 +388,7 @@ class _MDPBatch:
     probs: np.ndarray  # (n, S, A) the policy table of each row
 
 
-class FiniteMDPProblem(BatchProblem):
+class FiniteMDPProblem(_FixedHorizonRows, BatchProblem):
     r"""A softmax policy (tabular, or linear in a feature table) on a finite MDP, every row at once.
 
     With features :math:`x(s)\in\mathbb R^k` and :math:`\theta = \operatorname{vec}\Theta`,
@@ -519,13 +532,6 @@ class FiniteMDPProblem(BatchProblem):
         out = out + np.where(np.asarray(first_term)[batch.row], dot, 0.0)[:, None] * G
         return _row_means(out, batch.starts, batch.sizes)
 
-    def env_steps(self, batch):
-        self._check_batch(batch)
-        return batch.sizes * self.horizon
-
-    def mean_return(self, batch):
-        self._check_batch(batch)
-        return _row_means(batch.returns, batch.starts, batch.sizes)
 
     def gradient_exact(self, thetas):
         r"""Exact :math:`\nabla J(\theta_i) = \frac{1}{1-\gamma}\sum_s d_\rho^{\pi}(s)\,x(s)\otimes
@@ -743,7 +749,7 @@ class _BanditBatch:
     sizes: np.ndarray
 
 
-class VonMisesBandit(BatchProblem):
+class VonMisesBandit(_FixedHorizonRows, BatchProblem):
     r"""A task that satisfies every assumption of the theorems: one state, angles as actions.
 
     Every step the agent picks :math:`d` angles :math:`a_i\sim\mathrm{vM}(\theta_i,\kappa)`
@@ -849,13 +855,6 @@ class VonMisesBandit(BatchProblem):
         out = out + np.where(np.asarray(first_term)[batch.row], dot, 0.0)[:, None] * G
         return _row_means(out, batch.starts, batch.sizes)
 
-    def env_steps(self, batch):
-        self._check_batch(batch)
-        return batch.sizes * self.horizon
-
-    def mean_return(self, batch):
-        self._check_batch(batch)
-        return _row_means(batch.returns, batch.starts, batch.sizes)
 
 
 # ==== the driver ===================================================================================
