@@ -1777,8 +1777,10 @@ def _mlp_policy():
 
 def _mlp_cases():
     name = "fisherlab.rl.mlp.MLPSoftmax"
-    case(name, lambda: (_mlp.MLPSoftmax, {"n_actions": 2, "n_features": 2, "hidden": 3, "features": None}),
-         n_actions=integer(2), n_features=integer(1, optional=True), hidden=integer(1), features=_FEATURES)
+    case(name, lambda: (_mlp.MLPSoftmax, {"n_actions": 2, "n_features": 2, "hidden": 3, "features": None,
+                                          "bias": True}),
+         n_actions=integer(2), n_features=integer(1, optional=True), hidden=integer(1), features=_FEATURES,
+         bias=BOOL)
     make = _mlp_policy
     d = make().dim
     theta = np.linspace(-0.5, 0.5, d)

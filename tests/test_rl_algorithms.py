@@ -132,6 +132,19 @@ def test_eval_until_stops_evaluating_but_not_training():
                 rng=np.random.default_rng(0), config=cfg, eval_every=1, eval_episodes=3, eval_until=0.0)
     assert np.isfinite(h.eval_returns[0]) and np.all(np.isnan(h.eval_returns[1:]))
     assert h.env_steps[-1] >= 8000 and h.steps_to(0.0) == h.env_steps[0]
+    # the evaluation's CPU time is recorded once, for the one evaluation, and never again
+    assert h.eval_cpu.shape == h.kl.shape and h.eval_cpu[0] > 0 and np.all(h.eval_cpu == h.eval_cpu[0])
+
+
+def test_eval_cpu_counts_only_the_evaluations():
+    cfg = alg.Config(algo="trpo", num_envs=4, n_steps=32)
+    kw = dict(total_steps=640, config=cfg, eval_episodes=4)
+    none = alg.run(envs.CartPole(4), fl.rl.LinearSoftmax(2, n_features=4), rng=np.random.default_rng(0),
+                   eval_every=0, **kw)
+    every = alg.run(envs.CartPole(4), fl.rl.LinearSoftmax(2, n_features=4), rng=np.random.default_rng(0),
+                    eval_every=1, **kw)
+    assert np.all(none.eval_cpu == 0.0)
+    assert np.all(np.diff(every.eval_cpu) > 0) and every.eval_cpu[0] > 0  # grows at every evaluation
 
 
 @pytest.mark.parametrize("algo", ["pg", "npg", "trpo"])

@@ -9,8 +9,8 @@ from fisherlab.rl.mlp import MLPSoftmax
 from fisherlab.rl.ppo import Adam, clipped_surrogate, ppo_update
 
 
-def _setup(A=3, k=4, H=5, n=7, seed=0):
-    pol = MLPSoftmax(A, n_features=k, hidden=H)
+def _setup(A=3, k=4, H=5, n=7, seed=0, bias=True):
+    pol = MLPSoftmax(A, n_features=k, hidden=H, bias=bias)
     rng = np.random.default_rng(seed)
     theta = pol.init_theta(rng=rng, out_scale=1.0) + 0.3 * rng.normal(size=pol.dim)
     S = rng.normal(size=(n, k))
@@ -26,17 +26,18 @@ def test_mlp_dimension_and_unpack():
     assert W1[0, 0] == 0 and b2[-1] == pol.dim - 1
 
 
-def test_mlp_score_matches_finite_differences():
-    pol, theta, S, a, _ = _setup()
+@pytest.mark.parametrize("bias", [True, False])
+def test_mlp_score_matches_finite_differences(bias):
+    pol, theta, S, a, _ = _setup(bias=bias)
     eps = 1e-6
     fd = np.stack([(pol.log_prob(theta + eps * e, S, a) - pol.log_prob(theta - eps * e, S, a)) / (2 * eps)
                    for e in np.eye(pol.dim)], axis=1)
     assert np.max(np.abs(pol.score(theta, S, a) - fd)) < 1e-8
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_mlp_fisher_vector_product_matches_dense_fisher(seed):
-    pol, theta, S, _, rng = _setup(seed=seed)
+@pytest.mark.parametrize("seed, bias", [(0, True), (1, True), (2, True), (0, False), (1, False)])
+def test_mlp_fisher_vector_product_matches_dense_fisher(seed, bias):
+    pol, theta, S, _, rng = _setup(seed=seed, bias=bias)
     w = rng.random(len(S))
     F = pol.fisher(theta, S, weights=w)
     for _ in range(3):
@@ -52,8 +53,9 @@ def test_mlp_fisher_vector_product_matches_dense_fisher(seed):
     assert np.min(np.linalg.eigvalsh(F)) > -1e-12
 
 
-def test_mlp_hessian_vector_product_and_information_identity():
-    pol, theta, S, a, rng = _setup()
+@pytest.mark.parametrize("bias", [True, False])
+def test_mlp_hessian_vector_product_and_information_identity(bias):
+    pol, theta, S, a, rng = _setup(bias=bias)
     vec = rng.normal(size=pol.dim)
     eps = 1e-6
     fd = (pol.score(theta + eps * vec, S, a) - pol.score(theta - eps * vec, S, a)) / (2 * eps)
@@ -67,6 +69,27 @@ def test_mlp_hessian_vector_product_and_information_identity():
     assert np.allclose(EH, -pol.fisher(theta, S), atol=1e-13)
     # ... but a single action's Hessian is not -F(s): the network is not linear in theta
     assert np.max(np.abs(H[0] + pol.fisher(theta, S[:1]))) > 1e-3
+
+
+def test_mlp_without_biases_is_an_odd_network():
+    # d = kH + HA; b1 = b2 = 0, so z(-x) = -z(x): with two actions pi(a|-s) = pi(1-a|s)
+    pol = MLPSoftmax(2, n_features=4, hidden=8, bias=False)
+    assert pol.dim == 4 * 8 + 8 * 2 and "bias=False" in repr(pol)
+    rng = np.random.default_rng(3)
+    theta = pol.init_theta(rng=rng, out_scale=1.0) + 0.3 * rng.normal(size=pol.dim)
+    W1, b1, W2, b2 = pol.unpack(theta)
+    assert W1.shape == (4, 8) and W2.shape == (8, 2) and not b1.any() and not b2.any()
+    S = rng.normal(size=(6, 4))
+    np.testing.assert_allclose(pol.probs(theta, -S), pol.probs(theta, S)[:, ::-1], rtol=1e-14, atol=1e-15)
+    # it is the network with biases restricted to b1 = b2 = 0: same probabilities, same W-blocks of the score
+    full = MLPSoftmax(2, n_features=4, hidden=8)
+    theta_full = np.concatenate([W1.ravel(), np.zeros(8), W2.ravel(), np.zeros(2)])
+    a = rng.integers(0, 2, 6)
+    np.testing.assert_allclose(full.probs(theta_full, S), pol.probs(theta, S), rtol=1e-15)
+    keep = np.r_[0:32, 40:56]
+    np.testing.assert_allclose(full.score(theta_full, S, a)[:, keep], pol.score(theta, S, a), rtol=1e-14, atol=1e-15)
+    with pytest.raises(TypeError, match="bias"):
+        MLPSoftmax(2, n_features=4, bias="no")
 
 
 def test_mlp_init_and_errors():

@@ -197,12 +197,19 @@ def sampled_model(policy, theta, states, actions, advantages, log_probs=None) ->
             raise ValueError(f"log_probs must be <= 0 (log-probabilities of actions), got {lp_old.max()!r}")
     scores = policy.score(theta, states, actions)
     F = policy.fisher_operator(theta, states)
-    return LocalModel(
-        grad=scores.T @ adv / len(adv),
-        fvp=F.matvec,
-        surrogate_gain=lambda th: float(np.mean((np.exp(policy.log_prob(th, states, actions) - lp_old) - 1.0) * adv)),
-        mean_kl=lambda th: float(np.mean(policy.kl(theta, th, states))),
-    )
+
+    # states and actions are validated once above; the line search calls these two a dozen times
+    # per update, so they go straight to the policy's computations (still refusing a non-finite
+    # result, and checking each trial theta)
+    def surrogate_gain(th):
+        lp = policy._finite("log pi", "theta", policy._log_prob, policy.check_theta(th), states, actions)
+        return float(np.mean((np.exp(lp - lp_old) - 1.0) * adv))
+
+    def mean_kl(th):
+        return float(np.mean(policy._finite("the KL divergence", "theta", policy._kl, theta,
+                                            policy.check_theta(th), states)))
+
+    return LocalModel(grad=scores.T @ adv / len(adv), fvp=F.matvec, surrogate_gain=surrogate_gain, mean_kl=mean_kl)
 
 
 @dataclass(frozen=True)
@@ -299,6 +306,8 @@ class History:
     max_kl : the largest per-state KL of the batch per update (run; empty for run_exact).
     env_steps : cumulative environment steps after each update (0 for run_exact).
     wall_time : cumulative seconds after each update.
+    eval_cpu : cumulative CPU seconds (``time.process_time``) spent in the evaluations after each
+        update (run; 0 for run_exact): the measurement's own cost, to subtract from a run's CPU time.
     thetas : parameters before the first and after every update, shape ``(n_updates + 1, d)``.
     """
 
@@ -315,6 +324,7 @@ class History:
     max_kl: list = field(default_factory=list)
     env_steps: list = field(default_factory=list)
     wall_time: list = field(default_factory=list)
+    eval_cpu: list = field(default_factory=list)
     thetas: list = field(default_factory=list)
 
     def _append(self, info: StepInfo):
@@ -375,6 +385,7 @@ def run_exact(mdp, policy, theta0, *, n_iters: int, config: Config | None = None
         hist.thetas.append(theta.copy())
         hist.env_steps.append(0)
         hist.wall_time.append(time.perf_counter() - start)
+        hist.eval_cpu.append(0.0)
         if bar is not None:
             bar.update()
     if bar is not None:
@@ -450,6 +461,7 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
     steps = 0
     bar = _progress(total_steps, progress, config.algo)
     k = 0
+    eval_cpu = 0.0
     reached = False
     while steps < total_steps:
         # --- collect a batch at theta_old
@@ -493,12 +505,15 @@ def run(env, policy, *, total_steps: int, rng: np.random.Generator, config: Conf
         hist.returns.append(float(batch.episode_returns.mean()) if batch.episode_returns.size else np.nan)
         ev = np.nan
         if eval_every and k % eval_every == 0 and not reached:
+            t_eval = time.process_time()
             ev = float(_envs.evaluate(env, policy, theta, n_episodes=eval_episodes, rng=eval_rng).mean())
+            eval_cpu += time.process_time() - t_eval
         reached = reached or (eval_until is not None and ev >= eval_until)
         hist.eval_returns.append(ev)
         hist.env_steps.append(steps)
         hist.thetas.append(theta.copy())
         hist.wall_time.append(time.perf_counter() - start)
+        hist.eval_cpu.append(eval_cpu)
         if bar is not None:
             bar.update(batch.n_steps)
         if stop_at is not None and ev >= stop_at:

@@ -141,6 +141,10 @@ class FiniteMDPEnv(_VectorEnv):
         a = v.check_index_array("actions", actions, self.n_actions)
         if a.shape != (self.num_envs,):
             raise ValueError(f"actions must have shape ({self.num_envs},) (one per copy), got {a.shape}")
+        return self._step(a)
+
+    def _step(self, a):
+        # step without checking the actions: for rollouts, whose actions come from the policy
         s = self.state
         rewards = self.mdp.R[s, a]
         nxt = self._draw(self._cdf[s, a], self.num_envs)
@@ -260,6 +264,12 @@ class CartPole(_VectorEnv):
         a = v.check_index_array("actions", actions, 2)  # 0.7 is an error, never truncated to 0
         if a.shape != (self.num_envs,):
             raise ValueError(f"actions must be integers in [0, 1] of shape ({self.num_envs},), got shape {a.shape}")
+        return self._step(a)
+
+    def _step(self, a):
+        # step without checking the actions: for rollouts, whose actions come from the policy
+        if not self._started:
+            raise ValueError("call reset(rng=...) before step")
         if self.backend == "gymnasium":
             obs, rewards, terminated, truncated, _ = self._env.step(a)
             rewards = rewards.astype(np.float64)
@@ -299,7 +309,7 @@ def evaluate(env, policy, theta, *, n_episodes: int = 20, rng: np.random.Generat
     finished = np.zeros(n, dtype=bool)
     while not finished.all():
         actions = act(obs)
-        obs, rewards, terminated, truncated = ev.step(actions)
+        obs, rewards, terminated, truncated = ev._step(actions)  # actions from the policy: no check
         returns += np.where(finished, 0.0, rewards)  # only each copy's first episode counts
         finished |= terminated | truncated
     return returns

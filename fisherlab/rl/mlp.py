@@ -7,6 +7,10 @@ r"""A one-hidden-layer tanh network with a softmax head, in numpy, with analytic
 with :math:`x = x(s)` of shape ``(n, k)``, :math:`W_1` ``(k, H)``, :math:`b_1` ``(H,)``,
 :math:`W_2` ``(H, A)``, :math:`b_2` ``(A,)`` and
 ``theta = concatenate([W1.ravel(), b1, W2.ravel(), b2])``, so ``d = k H + H + H A + A``.
+Without biases (``bias=False``: :math:`b_1 = 0`, :math:`b_2 = 0`, ``theta = concatenate([W1.ravel(),
+W2.ravel()])``, ``d = k H + H A``) the logits are an odd function of the input, :math:`z(-x) =
+-z(x)`, because tanh is odd: with two actions the policy is mirror-symmetric,
+:math:`\pi(a|{-s}) = \pi(1-a|s)`, as CartPole itself is (Chapter 5).
 
 Three passes give everything TRPO needs, and each is a few lines of numpy:
 
@@ -60,23 +64,32 @@ class MLPSoftmax(_Softmax):
     features : None, array of shape (S, k) or callable
         As for :class:`~fisherlab.rl.policies.LinearSoftmax`: ``None`` means states are feature
         vectors ``(n, k)``.
+    bias : bool
+        Learn the biases :math:`b_1, b_2` (``True``, the default) or fix them at 0 (an odd
+        network; ``d = k * hidden + hidden * A``).
     """
 
     #: ``init_theta`` needs a generator (``run`` passes it a child of its own)
     random_init = True
 
-    def __init__(self, n_actions: int, *, n_features: int | None = None, hidden: int = 32, features=None):
+    def __init__(self, n_actions: int, *, n_features: int | None = None, hidden: int = 32, features=None,
+                 bias: bool = True):
         self.n_actions = v.check_int("n_actions", n_actions, minimum=2)
         self._x = _StateFeatures(n_features, features, False)
         self.n_features = self._x.k
         self.hidden = v.check_int("hidden", hidden, minimum=1)
+        self.bias = v.check_bool("bias", bias)
         k, H, A = self.n_features, self.hidden, self.n_actions
-        self._sizes = (k * H, H, H * A, A)
+        # parameter blocks W1, b1, W2, b2; without biases their blocks have size 0
+        self._sizes = (k * H, H, H * A, A) if self.bias else (k * H, 0, H * A, 0)
         self._cuts = tuple(int(c) for c in np.cumsum(self._sizes)[:-1])
         self.dim = int(sum(self._sizes))
+        self._zero_b1, self._zero_b2 = np.zeros(H), np.zeros(A)
 
     def __repr__(self):
-        return f"MLPSoftmax(n_actions={self.n_actions}, k={self.n_features}, hidden={self.hidden}, d={self.dim})"
+        extra = "" if self.bias else ", bias=False"
+        return (f"MLPSoftmax(n_actions={self.n_actions}, k={self.n_features}, hidden={self.hidden}{extra}, "
+                f"d={self.dim})")
 
     def check_states(self, states):
         return self._x.check(states)
@@ -92,18 +105,27 @@ class MLPSoftmax(_Softmax):
         k, H, A = self.n_features, self.hidden, self.n_actions
         W1 = np.sqrt(2.0) * _orthogonal(k, H, rng)
         W2 = out_scale * _orthogonal(H, A, rng)
-        return np.concatenate([W1.ravel(), np.zeros(H), W2.ravel(), np.zeros(A)])
+        return self._pack(W1.ravel(), np.zeros(H), W2.ravel(), np.zeros(A))
 
     # ---- the network -----------------------------------------------------------------------
     def unpack(self, theta):
-        """``(W1 (k, H), b1 (H,), W2 (H, A), b2 (A,))`` from ``theta`` ``(d,)`` (views)."""
+        """``(W1 (k, H), b1 (H,), W2 (H, A), b2 (A,))`` from ``theta`` ``(d,)`` (views; without
+        biases, ``b1`` and ``b2`` are zeros)."""
         theta = self.check_theta(theta)
         return self._unpack(theta)
 
     def _unpack(self, theta):
         c1, c2, c3 = self._cuts  # plain slices (views); np.split is slow on the environment loop
-        return (theta[:c1].reshape(self.n_features, self.hidden), theta[c1:c2],
-                theta[c2:c3].reshape(self.hidden, self.n_actions), theta[c3:])
+        W1, W2 = theta[:c1].reshape(self.n_features, self.hidden), theta[c2:c3].reshape(self.hidden, self.n_actions)
+        if not self.bias:
+            return W1, self._zero_b1, W2, self._zero_b2
+        return W1, theta[c1:c2], W2, theta[c3:]
+
+    def _pack(self, gW1, gb1, gW2, gb2):
+        """The blocks of a parameter-shaped quantity, ``(d,)`` or per sample ``(n, d)``, joined in
+        the order of ``theta`` (the bias blocks left out without biases)."""
+        blocks = (gW1, gb1, gW2, gb2) if self.bias else (gW1, gW2)
+        return np.concatenate(blocks, axis=-1)
 
     def _forward(self, theta, states):
         """Input ``x (n, k)``, hidden ``h (n, H)`` and logits ``z (n, A)``."""
@@ -126,14 +148,14 @@ class MLPSoftmax(_Softmax):
     def _vjp_sum(self, x, h, W2, c):
         r""":math:`\sum_i J_i^\top c_i`, shape ``(d,)``."""
         d1 = self._backward(x, h, W2, c)
-        return np.concatenate([(x.T @ d1).ravel(), d1.sum(axis=0), (h.T @ c).ravel(), c.sum(axis=0)])
+        return self._pack((x.T @ d1).ravel(), d1.sum(axis=0), (h.T @ c).ravel(), c.sum(axis=0))
 
     def _vjp_each(self, x, h, W2, c):
         r"""Each :math:`J_i^\top c_i`, shape ``(n, d)``."""
         d1 = self._backward(x, h, W2, c)
         n = len(x)
-        return np.concatenate([(x[:, :, None] * d1[:, None, :]).reshape(n, -1), d1,
-                               (h[:, :, None] * c[:, None, :]).reshape(n, -1), c], axis=1)
+        return self._pack((x[:, :, None] * d1[:, None, :]).reshape(n, -1), d1,
+                          (h[:, :, None] * c[:, None, :]).reshape(n, -1), c)
 
     def _jvp_full(self, theta, x, h, vec):
         r"""The R-operator forward pass: :math:`\mathcal R\{h\}` ``(n, H)`` and
@@ -190,9 +212,8 @@ class MLPSoftmax(_Softmax):
         d1 = dh * t
         Rd1 = Rdh * t - 2.0 * h * Rh * dh  # R{tanh'(a1)} = -2 h R{h}
         n = len(x)
-        return np.concatenate([(x[:, :, None] * Rd1[:, None, :]).reshape(n, -1), Rd1,
-                               (Rh[:, :, None] * c[:, None, :] + h[:, :, None] * Rc[:, None, :]).reshape(n, -1),
-                               Rc], axis=1)
+        return self._pack((x[:, :, None] * Rd1[:, None, :]).reshape(n, -1), Rd1,
+                          (Rh[:, :, None] * c[:, None, :] + h[:, :, None] * Rc[:, None, :]).reshape(n, -1), Rc)
 
     def _hessian(self, theta, states, actions):
         # dense twin of _hvp: one Hessian-vector product per basis vector

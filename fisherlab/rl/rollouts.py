@@ -276,6 +276,7 @@ def collect(env, policy, theta, n_steps: int, *, rng: np.random.Generator) -> Ba
     valid = np.empty((T, N), dtype=bool)
     n_done_before = len(env.episode_returns)
     o = policy.check_states(obs0)
+    step = getattr(env, "_step", env.step)  # the unchecked step where there is one: actions come from the policy
     for t in range(T):
         # theta and the first states are validated above; the environment's own observations
         # need no check inside the loop (the environment loop is the hot path)
@@ -283,7 +284,7 @@ def collect(env, policy, theta, n_steps: int, *, rng: np.random.Generator) -> Ba
         if actions is None:
             actions = np.empty((T,) + a.shape, dtype=a.dtype)
         obs[t], actions[t], valid[t] = o, a, ~env.needs_reset
-        o, rewards[t], terminated[t], truncated[t] = env.step(a)
+        o, rewards[t], terminated[t], truncated[t] = step(a)
     obs[T] = o
     # log pi_old of every action, in one vectorised call after the loop
     flat = obs[:T].reshape((T * N,) + obs0.shape[1:])
