@@ -35,8 +35,9 @@ Protocol (the one of ``bench_trpo.py``):
 
 Seeds. Seed ``s`` seeds sb3 (``TRPO(seed=s)``: Python, numpy and torch generators, the training
 environments' resets) and the evaluation stream (``numpy.random.default_rng([s, 1])``, one reset
-seed per evaluation). Held-out seeds 5-9 (the default) and seeds 0-4 (``--seeds 0-4``); no
-hyperparameter here was tuned by us: both configurations are the zoo's.
+seed per evaluation). Seeds 5-9 (the default; ``bench_trpo.py``'s held-out seeds) and 0-4
+(``--seeds 0-4``, its tuning seeds). Nothing here was tuned: both configurations take the zoo's
+hyperparameters, and mlp32 changes only the policy network, to fisherlab's.
 
 Configurations.
 
@@ -68,14 +69,78 @@ time-limit truncation inside the rewards; batches of 2 x 512 here, 4 x 128 in
 0.1 there.
 
 Measured (2-core machine shared with other jobs; torch 2.13.0 CPU, stable-baselines3 and
-sb3-contrib 2.9.2, gymnasium 1.4.0)::
+sb3-contrib 2.9.2, gymnasium 1.4.0). Held-out seeds 5-9, ``make bench-peer`` (418 s of wall
+time for the ten runs)::
 
-    (not measured yet)
+    sb3-contrib TRPO, CartPole-v1, config zoo (policy 64x64 tanh, value 64x64), budget 100000
+    env steps, batch 2 x 512, target_kl 0.01, seeds 5-9
+    seed  steps to 475  final return  train cpu s/100k  total cpu s/100k  wall s
+       5        83 968         500.0              43.2              53.6    61.0
+       6         1 024         387.9              36.6              37.0    42.3
+       7        21 504         353.4              42.1              45.8    47.8
+       8         4 096         500.0              36.6              37.3    38.5
+       9        18 432         500.0              47.9              51.5    54.2
+    steps to 475: median 18 432 (range 1 024-83 968); reached 475 within 100000 steps on 5/5 seeds
+    final return: median 500, min 353; cpu s per 100k steps: training 42.1, total 45.8 (medians)
+
+    sb3-contrib TRPO, CartPole-v1, config mlp32 (policy 32 tanh, value 64x64), budget 100000
+    env steps, batch 2 x 512, target_kl 0.01, seeds 5-9
+    seed  steps to 475  final return  train cpu s/100k  total cpu s/100k  wall s
+       5         6 144         243.6              34.3              35.6    36.4
+       6         5 120         500.0              33.3              34.3    35.2
+       7        17 408         500.0              33.5              36.6    37.7
+       8         3 072         453.6              32.9              33.4    34.4
+       9         1 024         457.0              27.5              27.8    28.3
+    steps to 475: median 5 120 (range 1 024-17 408); reached 475 within 100000 steps on 5/5 seeds
+    final return: median 457, min 244; cpu s per 100k steps: training 33.3, total 34.3 (medians)
+
+Seeds 0-4, ``make bench-peer SEEDS=0-4`` (391 s)::
+
+    config zoo, seeds 0-4
+    seed  steps to 475  final return  train cpu s/100k  total cpu s/100k  wall s
+       0        27 648         500.0              39.1              44.1    46.2
+       1        11 264         446.4              37.1              39.0    39.9
+       2         6 144         500.0              36.1              37.1    37.6
+       3         5 120         500.0              35.6              36.6    37.0
+       4        24 576         500.0              33.8              37.7    38.3
+    steps to 475: median 11 264 (range 5 120-27 648); reached 475 within 100000 steps on 5/5 seeds
+    final return: median 500, min 446; cpu s per 100k steps: training 36.1, total 37.7 (medians)
+
+    config mlp32, seeds 0-4
+    seed  steps to 475  final return  train cpu s/100k  total cpu s/100k  wall s
+       0        20 480         500.0              29.4              32.0    32.2
+       1        44 032         500.0              37.2              44.1    46.1
+       2        27 648         469.4              30.6              34.4    35.1
+       3        17 408         500.0              32.8              35.8    37.1
+       4        18 432         500.0              33.3              37.1    38.6
+    steps to 475: median 20 480 (range 17 408-44 032); reached 475 within 100000 steps on 5/5 seeds
+    final return: median 500, min 469; cpu s per 100k steps: training 32.8, total 35.8 (medians)
+
+Reading. Every one of the 20 runs reaches 475 within the budget. The five-seed medians move by
+a factor of 1.6-4 between the two seed sets (zoo 18 432 and 11 264; mlp32 5 120 and 20 480), and
+the order of the two configurations flips with them: over all ten seeds the medians are
+14 848 (zoo) and 17 408 (mlp32), so five seeds do not separate the two configurations. Reaching
+475 once is not keeping it: five of the ten held-out final policies return less than 475 (the
+worst, mlp32 seed 5, 244 after reaching 475 at 6 144 steps). A run costs 28-54 s of CPU per
+100 000 steps, of which 0.5-19 % (mean 7 %) is the per-update evaluation (``bench_trpo.py``
+prints fisherlab's figures under the same protocol). CPU times move with the machine's load: a
+repeat of mlp32 seed 9 (same steps and return) took 34.9 s per 100 000 steps against 27.8 s.
+
+Checks (``self_check``, run before the benchmark unless ``--skip-checks``; about 20 s): over
+three rollouts, the policy's parameters at each ``_on_rollout_start`` differ from those at the
+previous ``_on_rollout_end`` (an update lies between) and equal those at the rollout's own end
+(none during collection), so the evaluation hook sees the policy after the update; ten updates
+with an evaluation after each end at bit-identical parameters to ten updates without any; and a
+second run with evaluation reproduces the first's evaluations and parameters exactly. Full
+re-runs reproduced the rows above: zoo seed 6 (1 024 steps, 387.9), mlp32 seed 8 (3 072, 453.6)
+and, after the checks in the same process, mlp32 seed 9 (1 024, 457.0).
 
 Run: ``make bench-peer`` (creates ``.venv-peer`` on first use) or
-``.venv-peer/bin/python benchmarks/peer_sb3_trpo.py [--seeds 5-9] [--configs zoo,mlp32]``.
+``.venv-peer/bin/python benchmarks/peer_sb3_trpo.py [--seeds 5-9] [--configs zoo,mlp32]
+[--skip-checks]``.
 The numbers are also written to ``benchmarks/results/peer_sb3_trpo.json`` (one entry per seed
-range, merged into the file), unless ``--budget`` is changed (for smoke runs) or ``--no-json``.
+range, merged into the file) when every configuration ran on the full budget, unless
+``--no-json``.
 """
 
 import os
@@ -178,6 +243,68 @@ class EvalAfterUpdate(BaseCallback):
 
     def _on_step(self) -> bool:
         return True
+
+
+def policy_params(model) -> np.ndarray:
+    """The policy network's parameters (actor and critic), flattened; a copy."""
+    return torch.cat([p.detach().flatten() for p in model.policy.parameters()]).numpy().copy()
+
+
+class HookProbe(BaseCallback):
+    """Records the policy's parameters at every rollout start and end and at the end of training."""
+
+    def __init__(self):
+        super().__init__()
+        self.events = []  # (event, num_timesteps, parameters)
+
+    def _record(self, event):
+        self.events.append((event, int(self.num_timesteps), policy_params(self.model)))
+
+    def _on_rollout_start(self) -> None:
+        self._record("start")
+
+    def _on_rollout_end(self) -> None:
+        self._record("end")
+
+    def _on_training_end(self) -> None:
+        self._record("training_end")
+
+    def _on_step(self) -> bool:
+        return True
+
+
+def self_check(config: str = "zoo", seed: int = 0, n_updates: int = 10) -> None:
+    """The checks of the protocol (module docstring, "Checks"); raises AssertionError on failure."""
+    rollout = CONFIGS[config]["n_envs"] * CONFIGS[config]["n_steps"]
+    # 1. sb3's hook order: start (no update yet) -> end (same parameters) -> train -> start ...
+    probe = HookProbe()
+    make_model(config, seed).learn(total_timesteps=3 * rollout, callback=probe)
+    kinds = [e[0] for e in probe.events]
+    assert kinds == ["start", "end"] * 3 + ["training_end"], kinds
+    for (_, _, p_start), (_, steps, p_end) in zip(probe.events[0:6:2], probe.events[1:6:2]):
+        assert np.array_equal(p_start, p_end), "the parameters changed during a rollout"
+    for (_, _, p_end), (_, steps, p_next) in zip(probe.events[1:6:2], probe.events[2:7:2]):
+        assert not np.array_equal(p_end, p_next), f"no update between rollout end and {steps} steps"
+    assert [e[1] for e in probe.events[2::2]] == [rollout, 2 * rollout, 3 * rollout]
+    # 2. evaluating after every update does not change training; 3. runs are reproducible
+    plain = make_model(config, seed)
+    plain.learn(total_timesteps=n_updates * rollout)
+    runs = []
+    for _ in range(2):
+        model = make_model(config, seed)
+        eval_env = gym.make_vec(ENV_ID, num_envs=EVAL_EPISODES,
+                                vectorization_mode="vector_entry_point")
+        callback = EvalAfterUpdate(eval_env, np.random.default_rng([seed, 1]), np.inf)
+        model.learn(total_timesteps=n_updates * rollout, callback=callback)
+        eval_env.close()
+        assert len(callback.history) == n_updates, len(callback.history)
+        runs.append((policy_params(model), callback.history))
+    assert np.array_equal(policy_params(plain), runs[0][0]), "evaluation changed the training run"
+    assert np.array_equal(runs[0][0], runs[1][0]) and runs[0][1] == runs[1][1], "not reproducible"
+    print(f"checks ({config}, seed {seed}): evaluation hook sees the updated policy at "
+          f"{rollout}, {2 * rollout}, {3 * rollout} steps; {n_updates} updates with and without "
+          f"evaluation: identical parameters; repeated run: identical evaluations "
+          f"(last {runs[0][1][-1][1]:.1f}) and parameters: ok", flush=True)
 
 
 def make_model(config: str, seed: int):
@@ -294,6 +421,7 @@ def main() -> int:
     parser.add_argument("--budget", type=int, default=BUDGET,
                         help="env steps per run (smoke runs only: no JSON is written)")
     parser.add_argument("--no-json", action="store_true", help=f"do not write {RESULTS.name}")
+    parser.add_argument("--skip-checks", action="store_true", help="skip self_check (about 20 s)")
     args = parser.parse_args()
     seeds = parse_seeds(args.seeds)
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -305,11 +433,17 @@ def main() -> int:
     print(f"torch {torch.__version__} ({torch.get_num_threads()} thread), "
           f"stable-baselines3 {sb3.__version__}, sb3-contrib {sb3_contrib.__version__}, "
           f"gymnasium {gym.__version__}", flush=True)
+    if not args.skip_checks:
+        self_check()
     start = time.perf_counter()
     results = {c: report(c, seeds, args.budget) for c in configs}
     wall = time.perf_counter() - start
     print(f"\nwall time of the whole run: {wall:.0f} s", flush=True)
-    if args.budget == BUDGET and not args.no_json:
+    if args.no_json:
+        pass
+    elif args.budget != BUDGET or set(configs) != set(CONFIGS):
+        print(f"not written to {RESULTS.name}: it holds full-budget runs of every configuration")
+    else:
         write_json(RESULTS, f"{seeds.start}-{seeds.stop - 1}", results, wall)
         print(f"written: {RESULTS}")
     return 0
