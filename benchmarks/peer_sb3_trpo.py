@@ -59,14 +59,16 @@ n_envs=2)`` (DummyVecEnv of Monitor-wrapped environments).
 
 ``mlp32``: the same, with the policy network one tanh hidden layer of 32 units
 (``net_arch=dict(pi=[32], vf=[64, 64])``, ``activation_fn=nn.Tanh``): the policy class of
-fisherlab's ``MLPSoftmax(hidden=32)``. The value network stays the zoo's 64 x 64 MLP (fisherlab's
-baseline is a linear fit on quadratic features).
+fisherlab's ``MLPSoftmax(hidden=32)`` (226 parameters in both). The value network stays the
+zoo's 64 x 64 MLP.
 
-Differences from fisherlab's setting that the numbers include: sb3 learns a neural critic by
-Adam where fisherlab fits a linear baseline by least squares; sb3 bootstraps the value at a
-time-limit truncation inside the rewards; batches of 2 x 512 here, 4 x 128 in
-``bench_trpo.py``; delta 0.01 here, 0.02 (linear) and 0.01 (MLP) there; damping 1e-3 here,
-0.1 there.
+Differences from fisherlab's setting (``bench_trpo.py``'s, when this was measured) that the
+numbers include: sb3 learns a neural critic by Adam where fisherlab fits a linear baseline on
+quadratic features by ridge regression; batches of 2 x 512 here, 4 x 128 there; delta 0.01
+here, 0.02 (linear) and 0.01 (MLP) there; CG damping 1e-3 here, 0.1 there; 15 CG iterations
+here, 10 there; GAE lambda 0.98 here, 0.97 there (gamma 0.99, backtracking factor 0.8 and 10
+line-search trials in both). Both bootstrap a time-limit truncation from the value of its last
+observation.
 
 Measured (2-core machine shared with other jobs; torch 2.13.0 CPU, stable-baselines3 and
 sb3-contrib 2.9.2, gymnasium 1.4.0). Held-out seeds 5-9, ``make bench-peer`` (418 s of wall
