@@ -13,7 +13,7 @@ PROFILES ?= native avx2 sse4
 # Strict nbval: every stored output is compared; the sanitizer only masks memory addresses.
 NBVAL_FLAGS := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
-.PHONY: install book pdf test unit nbval nbval-portable binder-check site-test execute install-cells lab serve bench clean
+.PHONY: install book pdf test unit nbval nbval-portable binder-check site-test execute install-cells lab serve bench bench-peer clean
 
 install: $(STAMP)
 
@@ -91,6 +91,22 @@ serve:
 
 bench: $(STAMP)
 	@for b in $(sort $(wildcard benchmarks/bench_*.py)); do echo "== $$b"; $(BIN)/python "$$b" || exit 1; done
+
+# Peer benchmark: sb3-contrib's TRPO on CartPole-v1 under bench_trpo.py's protocol, in its own
+# environment (.venv-peer: torch, stable-baselines3, sb3-contrib; not the course's). Not part of
+# `make bench`. `make bench-peer SEEDS=0-4` for the other seeds (default 5-9, held out).
+PEER := .venv-peer
+PEER_STAMP := $(PEER)/.installed
+SEEDS ?= 5-9
+
+$(PEER_STAMP): benchmarks/peer/requirements.txt
+	test -x $(PEER)/bin/python || $(PYTHON) -m venv $(PEER)
+	$(PEER)/bin/python -m pip install --quiet -r benchmarks/peer/requirements.txt
+	$(PEER)/bin/python -m pip check
+	touch $(PEER_STAMP)
+
+bench-peer: $(PEER_STAMP)
+	$(PEER)/bin/python benchmarks/peer_sb3_trpo.py --seeds $(SEEDS)
 
 clean:
 	rm -rf _build
