@@ -268,8 +268,6 @@ class CartPole(_VectorEnv):
 
     def _step(self, a):
         # step without checking the actions: for rollouts, whose actions come from the policy
-        if not self._started:
-            raise ValueError("call reset(rng=...) before step")
         if self.backend == "gymnasium":
             obs, rewards, terminated, truncated, _ = self._env.step(a)
             rewards = rewards.astype(np.float64)
