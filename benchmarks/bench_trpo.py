@@ -212,20 +212,20 @@ def print_peer(ours: dict, seeds) -> None:
         return
     print(f"\nSide by side, seeds {seeds.start}-{seeds.stop - 1}, CartPole-v1, the same protocol "
           f"(peer: {PEER_RESULTS.name}, measured by benchmarks/peer_sb3_trpo.py)")
-    print(f"{'implementation':<44} {'median steps to 475 (range)':>28} {'reached':>8} {'train cpu/100k':>15}")
+    print(f"{'implementation':<36} {'median steps to 475 (range)':>28} {'reached':>8} {'train cpu/100k':>15}")
+
+    def row(name, med, lo, hi, reached, n, cpu):
+        steps = f"{med:.0f} ({lo:.0f}-{hi:.0f})" if np.isfinite(med) else "never"
+        print(f"{name:<36} {steps:>28} {f'{reached}/{n}':>8} {cpu:>15.2f}")
+
     for (kind, backend), s in ours.items():
-        name = f"fisherlab, {kind} ({backend})"
-        print(f"{name:<44} {s['median']:>11.0f} ({s['lo']:.0f}-{s['hi']:.0f}){'':>4} {s['reached']:>5}/{s['n']}"
-              f" {s['train_cpu']:>15.2f}")
+        row(f"fisherlab, {kind} ({backend})", s["median"], s["lo"], s["hi"], s["reached"], s["n"], s["train_cpu"])
     for name, s in peer.items():
         if name.startswith("_") or not isinstance(s, dict) or "summary" not in s:
             continue
         m = s["summary"]
-        med, lo, hi = (m.get(f"{q}_steps_to_475") for q in ("median", "min", "max"))
-        row = f"sb3-contrib TRPO, {name}"
-        rng_txt = f"{med:>11.0f} ({lo:.0f}-{hi:.0f})" if med is not None and np.isfinite(med) else f"{'never':>11}"
-        print(f"{row:<44} {rng_txt:>22}{'':>4} {m.get('reached', '?'):>5}/{m.get('n_seeds', '?')}"
-              f" {m.get('median_train_cpu_per_100k', float('nan')):>15.2f}")
+        row(f"sb3-contrib TRPO, {name}", *(float(m.get(f"{q}_steps_to_475", np.nan)) for q in ("median", "min", "max")),
+            m.get("reached", "?"), m.get("n_seeds", "?"), float(m.get("median_train_cpu_per_100k", np.nan)))
 
 
 # ---- tuning ------------------------------------------------------------------------------------
