@@ -508,35 +508,41 @@ case("fisherlab.rl.policies.LinearGaussian",
      learn_log_std=BOOL)
 
 
+def _policy_method_cases(name, make, states, s_arg, actions, a_arg):
+    """The cases of the methods every policy has (validation, probabilities, scores, Fisher, KL,
+    sampling), for the policy class ``name`` built by ``make()``."""
+    d = make().dim
+    theta = np.linspace(-0.5, 0.5, d)
+    T = real("fixed")
+    S = {"theta": theta, "states": states}
+
+    def c(meth, args, /, **kinds):
+        case(f"{name}.{meth}", lambda: (getattr(make(), meth), dict(args)), **kinds)
+
+    c("check_theta", {"theta": theta, "name": "theta"}, theta=T, name=STR)
+    c("check_states", {"states": states}, states=s_arg)
+    c("check_actions", {"actions": actions, "n": 3}, actions=a_arg, n=integer(0))
+    c("check_weights", {"weights": np.ones(3) / 3, "n": 3}, weights=nonneg("fixed", optional=True), n=integer(1))
+    for meth in ("entropy", "mode") + (("logits", "probs") if "Softmax" in name else ("mean",)):
+        c(meth, S, theta=T, states=s_arg)
+    for meth in ("log_prob", "score", "hessian_log_prob"):
+        c(meth, {**S, "actions": actions}, theta=T, states=s_arg, actions=a_arg)
+    c("hvp_log_prob", {**S, "actions": actions, "vec": np.ones(d)}, theta=T, states=s_arg, actions=a_arg,
+      vec=real("fixed"))
+    W = nonneg("fixed", optional=True)
+    c("fisher", {**S, "weights": np.ones(3) / 3}, theta=T, states=s_arg, weights=W)
+    c("fisher_vector_product", {**S, "vec": np.ones(d), "weights": np.ones(3) / 3}, theta=T, states=s_arg,
+      vec=real("fixed"), weights=W)
+    c("fisher_operator", {**S, "weights": np.ones(3) / 3, "damping": 0.1}, theta=T, states=s_arg, weights=W,
+      damping=SCALAR_NONNEG)
+    c("kl", {"theta_old": theta, **S}, theta_old=T, theta=T, states=s_arg)
+    case(f"{name}.sample", lambda: (make().sample, {**S, "rng": g()}), theta=T, states=s_arg, rng=RNG)
+
+
 def _policy_cases():
     for name, (make, states, s_arg, actions, a_arg) in POLICIES.items():
-        d = make().dim
-        theta = np.linspace(-0.5, 0.5, d)
-        T = real("fixed")
-        S = {"theta": theta, "states": states}
-
-        def c(meth, args, /, make=make, **kinds):
-            case(f"{name}.{meth}", lambda: (getattr(make(), meth), dict(args)), **kinds)
-
-        c("check_theta", {"theta": theta, "name": "theta"}, theta=T, name=STR)
-        c("check_states", {"states": states}, states=s_arg)
-        c("check_actions", {"actions": actions, "n": 3}, actions=a_arg, n=integer(0))
-        c("check_weights", {"weights": np.ones(3) / 3, "n": 3}, weights=nonneg("fixed", optional=True), n=integer(1))
-        for meth in ("entropy", "mode") + (("logits", "probs") if "Softmax" in name else ("mean",)):
-            c(meth, S, theta=T, states=s_arg)
-        for meth in ("log_prob", "score", "hessian_log_prob"):
-            c(meth, {**S, "actions": actions}, theta=T, states=s_arg, actions=a_arg)
-        c("hvp_log_prob", {**S, "actions": actions, "vec": np.ones(d)}, theta=T, states=s_arg, actions=a_arg,
-          vec=real("fixed"))
-        W = nonneg("fixed", optional=True)
-        c("fisher", {**S, "weights": np.ones(3) / 3}, theta=T, states=s_arg, weights=W)
-        c("fisher_vector_product", {**S, "vec": np.ones(d), "weights": np.ones(3) / 3}, theta=T, states=s_arg,
-          vec=real("fixed"), weights=W)
-        c("fisher_operator", {**S, "weights": np.ones(3) / 3, "damping": 0.1}, theta=T, states=s_arg, weights=W,
-          damping=SCALAR_NONNEG)
-        c("kl", {"theta_old": theta, **S}, theta_old=T, theta=T, states=s_arg)
-        case(f"{name}.sample", lambda make=make, S=S: (make().sample, {**S, "rng": g()}), theta=T, states=s_arg, rng=RNG)
-        c("init_theta", {})
+        _policy_method_cases(name, make, states, s_arg, actions, a_arg)
+        case(f"{name}.init_theta", lambda make=make: (make().init_theta, {}))
 
 
 _policy_cases()
@@ -1782,36 +1788,11 @@ def _mlp_cases():
          n_actions=integer(2), n_features=integer(1, optional=True), hidden=integer(1), features=_FEATURES,
          bias=BOOL)
     make = _mlp_policy
-    d = make().dim
-    theta = np.linspace(-0.5, 0.5, d)
-    states, actions = _STATES_F, np.array([1, 0, 1])
     s_arg = real(extra=(("3 features for 2", np.ones((3, 3))), ("1-D", np.ones(2))))
     a_arg = index(2, extra=(("length 2 for 3 states", np.array([0, 1])),))
-    T = real("fixed")
-    S = {"theta": theta, "states": states}
-
-    def c(meth, args, /, **kinds):
-        case(f"{name}.{meth}", lambda: (getattr(make(), meth), dict(args)), **kinds)
-
-    c("check_theta", {"theta": theta, "name": "theta"}, theta=T, name=STR)
-    c("check_states", {"states": states}, states=s_arg)
-    c("check_actions", {"actions": actions, "n": 3}, actions=a_arg, n=integer(0))
-    c("check_weights", {"weights": np.ones(3) / 3, "n": 3}, weights=nonneg("fixed", optional=True), n=integer(1))
-    for meth in ("entropy", "mode", "logits", "probs"):
-        c(meth, S, theta=T, states=s_arg)
-    for meth in ("log_prob", "score", "hessian_log_prob"):
-        c(meth, {**S, "actions": actions}, theta=T, states=s_arg, actions=a_arg)
-    c("hvp_log_prob", {**S, "actions": actions, "vec": np.ones(d)}, theta=T, states=s_arg, actions=a_arg,
-      vec=real("fixed"))
-    W = nonneg("fixed", optional=True)
-    c("fisher", {**S, "weights": np.ones(3) / 3}, theta=T, states=s_arg, weights=W)
-    c("fisher_vector_product", {**S, "vec": np.ones(d), "weights": np.ones(3) / 3}, theta=T, states=s_arg,
-      vec=real("fixed"), weights=W)
-    c("fisher_operator", {**S, "weights": np.ones(3) / 3, "damping": 0.1}, theta=T, states=s_arg, weights=W,
-      damping=SCALAR_NONNEG)
-    c("kl", {"theta_old": theta, **S}, theta_old=T, theta=T, states=s_arg)
-    c("unpack", {"theta": theta}, theta=T)
-    case(f"{name}.sample", lambda: (make().sample, {**S, "rng": g()}), theta=T, states=s_arg, rng=RNG)
+    _policy_method_cases(name, make, _STATES_F, s_arg, np.array([1, 0, 1]), a_arg)
+    theta = np.linspace(-0.5, 0.5, make().dim)
+    case(f"{name}.unpack", lambda: (make().unpack, {"theta": theta}), theta=real("fixed"))
     case(f"{name}.init_theta", lambda: (make().init_theta, {"rng": g(), "out_scale": 0.01}), rng=RNG,
          out_scale=pos("scalar", big=False))
 
